@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { OutboxEnvelope, Timestamp } from './common.js';
+
+/** A command id: chosen by the issuer, unique per device, used to make execution idempotent. */
+export const CommandId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
+
+/**
+ * A command to one device. The device refuses it after `expiresAt` (a late unlock is worse than
+ * none) and executes a given `id` at most once.
+ */
+export const CommandPayload = z
+  .object({
+    id: CommandId,
+    issuedAt: Timestamp,
+    expiresAt: Timestamp,
+    /** Who asked, for the audit trail: a technician's login, `cloud`... */
+    issuedBy: z.string().min(1).max(64),
+    args: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict()
+  .refine((c) => Date.parse(c.expiresAt) > Date.parse(c.issuedAt), {
+    message: 'expiresAt must be after issuedAt',
+    path: ['expiresAt'],
+  });
+export type CommandPayload = z.infer<typeof CommandPayload>;
+
+/** Why a command failed, as a stable code. */
+export const CommandErrorCode = z.enum([
+  'EXPIRED',
+  'DUPLICATE',
+  'UNKNOWN_COMMAND',
+  'INVALID_ARGS',
+  'REFUSED',
+  'HARDWARE_FAILURE',
+  'TIMEOUT',
+  'INTERNAL',
+]);
+export type CommandErrorCode = z.infer<typeof CommandErrorCode>;
+
+/** The answer to a command, echoing its id: `{status: ok, data}` or `{status: error, error}`. */
+export const CommandResultPayload = z.discriminatedUnion('status', [
+  z
+    .object({
+      ...OutboxEnvelope,
+      id: CommandId,
+      name: z.string().min(1).max(40),
+      status: z.literal('ok'),
+      data: z.record(z.string(), z.unknown()).default({}),
+    })
+    .strict(),
+  z
+    .object({
+      ...OutboxEnvelope,
+      id: CommandId,
+      name: z.string().min(1).max(40),
+      status: z.literal('error'),
+      error: z.object({ code: CommandErrorCode, message: z.string().max(500) }).strict(),
+    })
+    .strict(),
+]);
+export type CommandResultPayload = z.infer<typeof CommandResultPayload>;
+

@@ -1,1 +1,5 @@
-export {};
+export * from './broker.js';
+export * from './config.js';
+export * from './credential-store.js';
+export * from './metrics.js';
+export { generateSecret, hashSecret, verifySecret } from './secret-hash.js';

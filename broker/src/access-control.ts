@@ -1,0 +1,150 @@
+import type { AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
+import {
+  checkPublish,
+  checkSubscribe,
+  clientIdAllowed,
+  parseUsername,
+  type AclDenial,
+  type Principal,
+} from '@hameau/protocol';
+import type { Logger } from 'pino';
+import type { CredentialStore } from './credential-store.js';
+import type { BrokerMetrics } from './metrics.js';
+import { verifySecret } from './secret-hash.js';
+
+/** MQTT 3.1.1 CONNACK return codes the broker uses when refusing a CONNECT. */
+const CONNACK = { identifierRejected: 2, serverUnavailable: 3, badCredentials: 4, notAuthorized: 5 } as const;
+
+function refusal(returnCode: (typeof CONNACK)[keyof typeof CONNACK], message: string): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
+}
+
+/** The identity each connected client authenticated as. */
+export type Principals = WeakMap<Client, Principal>;
+
+export interface AccessControlDeps {
+  readonly credentials: CredentialStore;
+  readonly metrics: BrokerMetrics;
+  readonly log: Logger;
+}
+
+/**
+ * aedes hooks for authentication and authorization. Every decision comes from the protocol
+ * table (`checkPublish`, `checkSubscribe`), so the broker holds no topic rule of its own.
+ */
+export function createAccessControl({ credentials, metrics, log }: AccessControlDeps) {
+  const principals: Principals = new WeakMap();
+
+  const refuse = (client: Client, reason: string, err: AuthenticateError) => {
+    metrics.connectionsRefused.inc(reason);
+    log.warn({ clientId: client.id, reason }, 'connect refused');
+    return err;
+  };
+
+  const authenticate = (
+    client: Client,
+    username: Readonly<string | undefined>,
+    password: Readonly<Buffer | undefined>,
+    done: (error: AuthenticateError | null, success: boolean | null) => void,
+  ): void => {
+    if (username === undefined || password === undefined) {
+      done(refuse(client, 'anonymous', refusal(CONNACK.notAuthorized, 'credentials required')), false);
+      return;
+    }
+    let account: ReturnType<CredentialStore['find']>;
+    try {
+      account = parseUsername(username) === null ? undefined : credentials.find(username);
+    } catch (err) {
+      log.error({ err }, 'credential store unreadable');
+      done(refuse(client, 'store-error', refusal(CONNACK.serverUnavailable, 'try again later')), false);
+      return;
+    }
+    // Verify against a real hash even for an unknown user so timing does not reveal which
+    // usernames exist.
+    const hash = account?.hash ?? UNKNOWN_USER_HASH;
+    verifySecret(password.toString('utf8'), hash).then(
+      (ok) => {
+        if (!ok || account === undefined) {
+          done(refuse(client, 'bad-credentials', refusal(CONNACK.badCredentials, 'bad username or password')), false);
+          return;
+        }
+        const principal = account.principal;
+        if (!clientIdAllowed(principal, client.id)) {
+          done(refuse(client, 'client-id-mismatch', refusal(CONNACK.identifierRejected, 'client id does not match identity')), false);
+          return;
+        }
+        const will = (client as unknown as { _will?: { topic: string; retain?: boolean } | null })._will;
+        if (will) {
+          const denial = checkPublish(principal, will.topic, will.retain === true);
+          if (denial !== null) {
+            done(refuse(client, `will-${denial}`, refusal(CONNACK.notAuthorized, `will not allowed: ${denial}`)), false);
+            return;
+          }
+        }
+        principals.set(client, principal);
+        done(null, true);
+      },
+      (err: unknown) => {
+        log.error({ err }, 'password verification failed');
+        done(refuse(client, 'verify-error', refusal(CONNACK.serverUnavailable, 'try again later')), false);
+      },
+    );
+  };
+
+  const deny = (action: 'publish' | 'subscribe', client: Client | null, target: string, reason: AclDenial) => {
+    metrics.aclDenied.inc(action);
+    log.warn({ clientId: client?.id, action, target, reason }, 'acl denied');
+  };
+
+  const authorizePublish = (
+    client: Client | null,
+    packet: PublishPacket,
+    callback: (error?: Error | null) => void,
+  ): void => {
+    // `client` is null for a will published on behalf of a client of a dead cluster peer; a
+    // device's client id is its username, which names the identity the will was checked for.
+    const principal = client ? principals.get(client) : willOwner(packet);
+    const denial =
+      principal === undefined ? 'unknown-topic' : checkPublish(principal, packet.topic, packet.retain);
+    if (denial === null) {
+      callback(null);
+      return;
+    }
+    deny('publish', client, packet.topic, denial);
+    callback(new Error(`publish to ${packet.topic} denied: ${denial}`));
+  };
+
+  const authorizeSubscribe = (
+    client: Client,
+    subscription: Subscription,
+    callback: (error: Error | null, subscription?: Subscription | null) => void,
+  ): void => {
+    const principal = principals.get(client);
+    const denial = principal === undefined ? 'unknown-topic' : checkSubscribe(principal, subscription.topic);
+    if (denial === null) {
+      callback(null, subscription);
+      return;
+    }
+    deny('subscribe', client, subscription.topic, denial);
+    // A null subscription makes aedes answer SUBACK 0x80 for this filter and keep the client,
+    // which is what MQTT 3.1.1 specifies for a refused filter.
+    callback(null, null);
+  };
+
+  function willOwner(packet: PublishPacket): Principal | undefined {
+    const clientId = (packet as PublishPacket & { clientId?: string }).clientId;
+    if (clientId === undefined) return undefined;
+    try {
+      const owner = credentials.find(clientId)?.principal;
+      return owner?.role === 'device' ? owner : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  return { authenticate, authorizePublish, authorizeSubscribe, principals };
+}
+
+/** A valid hash of a random secret nobody knows, used to equalize timing for unknown users. */
+const UNKNOWN_USER_HASH =
+  '$scrypt$ln=14,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA$ZmFrZWZha2VmYWtlZmFrZWZha2VmYWtlZmFrZWZha2U';

@@ -1,0 +1,188 @@
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { Duplex } from 'node:stream';
+import { createServer as createTlsServer } from 'node:tls';
+import { Aedes, type AedesOptions } from 'aedes';
+import AsyncRedisPersistence from 'aedes-persistence-redis/asyncPersistence.js';
+import { Redis } from 'ioredis';
+import MQEmitterRedis from 'mqemitter-redis';
+import { pino, type Logger } from 'pino';
+import { WebSocketServer, createWebSocketStream } from 'ws';
+import { createAccessControl } from './access-control.js';
+import { credentialsPath, type BrokerConfig } from './config.js';
+import { ConnectionRateLimiter } from './connection-rate-limiter.js';
+import { FileCredentialStore, type CredentialStore } from './credential-store.js';
+import { createHealthServer } from './health-server.js';
+import { closeServer, listen } from './listen.js';
+import { BrokerMetrics } from './metrics.js';
+import { PacketSizeGuard } from './packet-size-guard.js';
+
+export interface BrokerDeps {
+  /** Defaults to `<dataDir>/credentials.json`. */
+  readonly credentials?: CredentialStore;
+  readonly log?: Logger;
+}
+
+/** A started broker and the addresses it really listens on (ports may have been 0). */
+export interface RunningBroker {
+  readonly aedes: Aedes;
+  readonly metrics: BrokerMetrics;
+  readonly mqtt: AddressInfo;
+  readonly ws: AddressInfo | null;
+  readonly http: AddressInfo | null;
+  close(): Promise<void>;
+}
+
+/** Starts Hameau's broker: authenticated, ACL'd by the protocol table, limited, observable. */
+export async function startBroker(config: BrokerConfig, deps: BrokerDeps = {}): Promise<RunningBroker> {
+  const log = deps.log ?? pino({ name: 'broker' });
+  const credentials = deps.credentials ?? new FileCredentialStore(credentialsPath(config));
+  const metrics = new BrokerMetrics();
+  const access = createAccessControl({ credentials, metrics, log });
+  const cluster = config.redisUrl === undefined ? null : createRedisCluster(config.redisUrl, log);
+
+  const options: AedesOptions = {
+    authenticate: access.authenticate,
+    authorizePublish: access.authorizePublish,
+    authorizeSubscribe: access.authorizeSubscribe,
+    authorizeForward: (_client, packet) => {
+      metrics.messagesOut.inc();
+      return packet;
+    },
+    drainTimeout: config.limits.drainTimeoutMs,
+    connectTimeout: config.limits.connectTimeoutMs,
+    // Device usernames (`site/device`) are longer than MQTT 3.1's 23-character client ids.
+    maxClientsIdLength: 128,
+    ...(cluster && { persistence: cluster.persistence, mq: cluster.mq }),
+  };
+  const aedes = await Aedes.createBroker(options);
+  aedes.on('publish', (_packet, client) => {
+    if (client) metrics.messagesIn.inc();
+  });
+  aedes.on('clientReady', (client) => {
+    metrics.connectionsAccepted.inc();
+    log.debug({ clientId: client.id }, 'client connected');
+  });
+  aedes.on('clientError', (client, err) => {
+    metrics.clientErrors.inc();
+    log.info({ clientId: client.id, err: err.message }, 'client closed after error');
+  });
+  aedes.on('connectionError', (_client, err) => {
+    metrics.clientErrors.inc();
+    log.info({ err: err.message }, 'connection closed before CONNECT completed');
+  });
+  // aedes re-emits errors of its background jobs (will clean-up in a cluster); without a
+  // listener they would kill the process.
+  (aedes as unknown as NodeJS.EventEmitter).on('error', (err: Error) => {
+    log.error({ err }, 'broker background error');
+  });
+
+  const limiter = new ConnectionRateLimiter(config.limits.connectionsPerSecond, config.limits.connectionBurst);
+  const admit = (socket: Socket): boolean => {
+    socket.setNoDelay(true);
+    if (limiter.take(socket.remoteAddress ?? 'unknown')) return true;
+    metrics.connectionsRefused.inc('rate-limited');
+    log.warn({ address: socket.remoteAddress }, 'connection rate exceeded');
+    socket.destroy();
+    return false;
+  };
+  const guarded = (stream: Duplex): Duplex => {
+    const guard = new PacketSizeGuard(config.limits.maxPacketBytes);
+    guard.on('error', (err) => {
+      metrics.connectionsRefused.inc('packet-too-large');
+      log.warn({ err: err.message }, 'closing client: packet too large');
+      stream.destroy();
+    });
+    stream.pipe(guard);
+    return Duplex.from({ readable: guard, writable: stream });
+  };
+
+  const tls = config.tls && {
+    cert: readFileSync(config.tls.certFile),
+    key: readFileSync(config.tls.keyFile),
+  };
+  const tcp: Server = tls
+    ? createTlsServer(tls).on('secureConnection', (s) => {
+        if (admit(s)) aedes.handle(guarded(s));
+      })
+    : createNetServer({ noDelay: true }, (s) => {
+        if (admit(s)) aedes.handle(guarded(s));
+      });
+  const servers: Server[] = [tcp];
+
+  let wsHttp: HttpServer | null = null;
+  if (config.wsPort !== null) {
+    wsHttp = tls ? createHttpsServer(tls) : createHttpServer();
+    const wss = new WebSocketServer({
+      server: wsHttp,
+      maxPayload: config.limits.maxPacketBytes + 5,
+      handleProtocols: (offered) =>
+        offered.has('mqtt') ? 'mqtt' : offered.has('mqttv3.1') ? 'mqttv3.1' : false,
+    });
+    wss.on('connection', (ws, req) => {
+      if (!admit(req.socket)) return;
+      const stream = createWebSocketStream(ws);
+      stream.on('error', () => {
+        // The client is closed by aedes; errors of the raw stream are already reported there.
+      });
+      aedes.handle(guarded(stream), req);
+    });
+    servers.push(wsHttp);
+  }
+
+  const health = config.httpPort === null ? null : createHealthServer({ aedes, metrics, log });
+  if (health) servers.push(health);
+
+  try {
+    const mqtt = await listen(tcp, config.host, config.mqttPort, 'HAMEAU_MQTT_PORT');
+    const ws = wsHttp && config.wsPort !== null ? await listen(wsHttp, config.host, config.wsPort, 'HAMEAU_MQTT_WS_PORT') : null;
+    const http =
+      health && config.httpPort !== null ? await listen(health, config.host, config.httpPort, 'HAMEAU_BROKER_HTTP_PORT') : null;
+    log.info({ mqtt: mqtt.port, ws: ws?.port, http: http?.port, tls: Boolean(tls), cluster: Boolean(cluster) }, 'broker listening');
+
+    let closing: Promise<void> | null = null;
+    const close = () =>
+      (closing ??= (async () => {
+        await Promise.all(servers.map((s) => closeServer(s)));
+        await new Promise<void>((resolve) => {
+          aedes.close(() => {
+            resolve();
+          });
+        });
+        await cluster?.close();
+      })());
+    return { aedes, metrics, mqtt, ws, http, close };
+  } catch (err) {
+    await Promise.all(servers.map((s) => closeServer(s)));
+    await new Promise<void>((resolve) => {
+      aedes.close(() => {
+        resolve();
+      });
+    });
+    await cluster?.close();
+    throw err;
+  }
+}
+
+function createRedisCluster(url: string, log: Logger) {
+  const conn = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: null });
+  conn.on('error', (err) => {
+    log.error({ err: err.message }, 'redis persistence connection error');
+  });
+  const persistence = new AsyncRedisPersistence({ conn });
+  const mq = MQEmitterRedis({ connectionString: url });
+  return {
+    persistence,
+    mq,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        mq.close(() => {
+          resolve();
+        });
+      });
+      await persistence.destroy();
+    },
+  };
+}

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { Duplex } from 'node:stream';
+import { Duplex, Readable } from 'node:stream';
 import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type AedesOptions } from 'aedes';
 import AsyncRedisPersistence from 'aedes-persistence-redis/asyncPersistence.js';
@@ -143,26 +143,39 @@ export async function startBroker(config: BrokerConfig, deps: BrokerDeps = {}): 
     log.info({ mqtt: mqtt.port, ws: ws?.port, http: http?.port, tls: Boolean(tls), cluster: Boolean(cluster) }, 'broker listening');
 
     let closing: Promise<void> | null = null;
-    const close = () =>
-      (closing ??= (async () => {
-        await Promise.all(servers.map((s) => closeServer(s)));
-        await new Promise<void>((resolve) => {
-          aedes.close(() => {
-            resolve();
-          });
-        });
-        await cluster?.close();
-      })());
+    const close = () => (closing ??= shutdown());
     return { aedes, metrics, mqtt, ws, http, close };
   } catch (err) {
-    await Promise.all(servers.map((s) => closeServer(s)));
+    await shutdown();
+    throw err;
+  }
+
+  /** Stops accepting, disconnects every client (servers only finish closing once their
+   * connections are gone), then releases Redis. */
+  async function shutdown(): Promise<void> {
+    const stopped = Promise.all(servers.map((s) => closeServer(s)));
     await new Promise<void>((resolve) => {
       aedes.close(() => {
         resolve();
       });
     });
+    for (const s of servers) {
+      if ('closeAllConnections' in s) (s as HttpServer).closeAllConnections();
+    }
+    await stopped;
     await cluster?.close();
-    throw err;
+  }
+}
+
+/**
+ * aedes 1.x pipes the retained-message stream (`stream.pipe(...)`), but
+ * aedes-persistence-redis 12 returns a bare async generator, which crashed the broker on the
+ * first SUBSCRIBE that matched retained messages. The in-memory persistence wraps it in a
+ * Readable; so do we.
+ */
+class RedisPersistence extends AsyncRedisPersistence {
+  override createRetainedStreamCombi(patterns: string[]): AsyncIterable<unknown> {
+    return Readable.from(super.createRetainedStreamCombi(patterns));
   }
 }
 
@@ -171,7 +184,7 @@ function createRedisCluster(url: string, log: Logger) {
   conn.on('error', (err) => {
     log.error({ err: err.message }, 'redis persistence connection error');
   });
-  const persistence = new AsyncRedisPersistence({ conn });
+  const persistence = new RedisPersistence({ conn });
   const mq = MQEmitterRedis({ connectionString: url });
   return {
     persistence,

@@ -7,5 +7,6 @@ declare module 'aedes-persistence-redis/asyncPersistence.js' {
     constructor(opts: { conn?: Redis; maxSessionDelivery?: number });
     setup(broker: unknown): Promise<void>;
     destroy(): Promise<void>;
+    createRetainedStreamCombi(patterns: string[]): AsyncIterable<unknown>;
   }
 }

@@ -16,7 +16,11 @@ import { verifySecret } from './secret-hash.js';
 const CONNACK = { identifierRejected: 2, serverUnavailable: 3, badCredentials: 4, notAuthorized: 5 } as const;
 
 function refusal(returnCode: (typeof CONNACK)[keyof typeof CONNACK], message: string): AuthenticateError {
-  return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
+  const err = new Error(message) as AuthenticateError;
+  // aedes types returnCode as a const enum from its .d.ts, unusable as a value under
+  // isolatedModules; its members are exactly these MQTT 3.1.1 CONNACK codes.
+  (err as { returnCode: number }).returnCode = returnCode;
+  return err;
 }
 
 /** The identity each connected client authenticated as. */

@@ -64,9 +64,9 @@ export function brokerConfigFromEnv(env: NodeJS.ProcessEnv): BrokerConfig {
     if (tail === undefined) input[head] = value;
     else (input[head] as Record<string, unknown>)[tail] = value;
   }
-  const cert = env['HAMEAU_TLS_CERT'];
-  const key = env['HAMEAU_TLS_KEY'];
-  if (cert !== undefined || key !== undefined) input['tls'] = { certFile: cert, keyFile: key };
+  const cert = env.HAMEAU_TLS_CERT;
+  const key = env.HAMEAU_TLS_KEY;
+  if (cert !== undefined || key !== undefined) input.tls = { certFile: cert, keyFile: key };
   return parseBrokerConfig(input, 'broker environment', envNameOf);
 }
 

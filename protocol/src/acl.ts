@@ -35,7 +35,7 @@ export function checkPublish(principal: Principal, topic: string, retain: boolea
     if (params === null) continue;
     if (!row.publishers.includes(principal.role)) return 'role-may-not-publish';
     if (principal.role === 'device') {
-      if (params['site'] !== principal.site || params['device'] !== principal.device) {
+      if (params.site !== principal.site || params.device !== principal.device) {
         return 'not-own-device';
       }
     }

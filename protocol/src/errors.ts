@@ -1,7 +1,7 @@
 /**
- * Every error code Hameau can report, with its HTTP status and a one-line meaning. The same code
- * travels in HTTP error bodies and in MQTT command-result envelopes; docs/errors.md documents
- * each one and a test keeps the two in step.
+ * Every error code Hameau's programs report, with its HTTP status and a one-line meaning. HTTP
+ * error bodies carry these codes; a device's command results carry `CommandErrorCode`
+ * (payloads/command.ts). docs/errors.md documents both and a test keeps them in step.
  */
 export const ERROR_CODES = {
   TOPIC_INVALID: { http: 400, summary: 'A topic parameter is not a valid identifier.' },

@@ -10,3 +10,4 @@ export * from './payloads/config.js';
 export * from './payloads/event.js';
 export * from './payloads/status.js';
 export * from './payloads/telemetry.js';
+export * from './asyncapi.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DeviceId, DeviceKind, ServiceName, SiteId } from './ids.js';
+import type { DeviceKind} from './ids.js';
+import { DeviceId, ServiceName, SiteId } from './ids.js';
 
 /** An authenticated MQTT identity. Devices are bound to one site and device id. */
 export type Principal =

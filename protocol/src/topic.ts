@@ -48,6 +48,9 @@ export interface Topic<P extends ParamSchemas = ParamSchemas, S extends z.ZodTyp
   encode(payload: z.input<S>): Buffer;
 }
 
+/** Rejects invalid UTF-8 instead of silently replacing it with U+FFFD. */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 export function defineTopic<P extends ParamSchemas, S extends z.ZodType>(
   spec: TopicSpec<P, S>,
 ): Topic<P, S> {
@@ -109,7 +112,7 @@ export function defineTopic<P extends ParamSchemas, S extends z.ZodType>(
   const decode = (payload: Uint8Array | string): z.output<S> => {
     let json: unknown;
     try {
-      json = JSON.parse(typeof payload === 'string' ? payload : Buffer.from(payload).toString('utf8'));
+      json = JSON.parse(typeof payload === 'string' ? payload : STRICT_UTF8.decode(payload));
     } catch (err) {
       throw new ProtocolError('PAYLOAD_NOT_JSON', `${spec.name}: payload is not JSON`, {
         cause: err instanceof Error ? err.message : String(err),

@@ -103,7 +103,7 @@ export const TOPICS = {
 } as const;
 
 export type TopicName = keyof typeof TOPICS;
-export const TOPIC_LIST: readonly Topic[] = Object.values(TOPICS) as readonly Topic[];
+export const TOPIC_LIST: readonly Topic[] = Object.values(TOPICS);
 
 /** Finds the table row a concrete topic belongs to, with its parameters. */
 export function matchTopic(topic: string): { topic: Topic; params: Record<string, string> } | null {

@@ -8,7 +8,7 @@ import type { CliIo, ExitCode } from '../io.js';
 const DataDir = z.string().min(1).optional();
 
 export function credentialStoreFor(dataDir: string | undefined, env: NodeJS.ProcessEnv) {
-  return new FileCredentialStore(join(resolve(dataDir ?? env['HAMEAU_DATA_DIR'] ?? './data'), 'credentials.json'));
+  return new FileCredentialStore(join(resolve(dataDir ?? env.HAMEAU_DATA_DIR ?? './data'), 'credentials.json'));
 }
 
 const AddOptions = z.object({ site: SiteId, id: DeviceId, kind: DeviceKind, 'data-dir': DataDir }).strict();
@@ -16,7 +16,7 @@ const AddOptions = z.object({ site: SiteId, id: DeviceId, kind: DeviceKind, 'dat
 /** `hameau device add|list|remove`: manages device identities (the broker's accounts). */
 export async function deviceCommand(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const [action, ...rest] = argv;
-  switch (action) {
+  switch (action ?? '') {
     case 'add': {
       const o = parseOptions('device add', rest, ['site', 'id', 'kind', 'data-dir'], AddOptions);
       const store = credentialStoreFor(o['data-dir'], io.env);

@@ -30,7 +30,7 @@ export const DEMO_DEVICES: readonly { site: string; device: string; kind: Device
  */
 export async function startCommand(_argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const env: NodeJS.ProcessEnv = { ...DEMO_PORTS, HAMEAU_MQTT_HOST: '127.0.0.1', ...io.env };
-  const dataDir = resolve(env['HAMEAU_DATA_DIR'] ?? './data/demo');
+  const dataDir = resolve(env.HAMEAU_DATA_DIR ?? './data/demo');
   const config = brokerConfigFromEnv({ ...env, HAMEAU_DATA_DIR: dataDir });
 
   rmSync(credentialsPath(config), { force: true });
@@ -39,7 +39,7 @@ export async function startCommand(_argv: readonly string[], io: CliIo): Promise
   const accounts = [await store.add({ role: 'cloud', name: 'cloud' }, now)];
   for (const d of DEMO_DEVICES) accounts.push(await store.add({ role: 'device', ...d }, now));
 
-  const broker = await startBroker(config, { log: pino({ name: 'broker', level: io.env['HAMEAU_LOG_LEVEL'] ?? 'info' }) });
+  const broker = await startBroker(config, { log: pino({ name: 'broker', level: io.env.HAMEAU_LOG_LEVEL ?? 'info' }) });
   io.out('');
   io.out('Hameau demo town');
   io.out(`  MQTT broker      mqtt://${config.host}:${broker.mqtt.port}` + (broker.ws ? `  (WebSocket ws://${config.host}:${broker.ws.port})` : ''));

@@ -18,7 +18,9 @@ export const CommandPayload = z
     args: z.record(z.string(), z.unknown()).default({}),
   })
   .strict()
-  .refine((c) => Date.parse(c.expiresAt) > Date.parse(c.issuedAt), {
+  // Compared as strings: both are validated UTC timestamps of the same shape, and this keeps
+  // sub-millisecond digits that Date.parse would drop.
+  .refine((c) => c.expiresAt > c.issuedAt, {
     message: 'expiresAt must be after issuedAt',
     path: ['expiresAt'],
   });

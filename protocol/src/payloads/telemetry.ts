@@ -13,7 +13,7 @@ export const TelemetryPayload = z
     ...OutboxEnvelope,
     /** What was read: a meter id, a zone id, `outbox`... */
     source: z.string().min(1).max(64),
-    values: z.record(QuantityName, z.number().finite().nullable()),
+    values: z.record(QuantityName, z.number().nullable()),
     missing: z.record(QuantityName, z.string().min(1).max(200)).optional(),
   })
   .strict();

@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Duplex, Readable } from 'node:stream';
 import { createServer as createTlsServer } from 'node:tls';
-import { Aedes, type AedesOptions } from 'aedes';
+import { Aedes, type AedesOptions, type Client } from 'aedes';
 import AsyncRedisPersistence from 'aedes-persistence-redis/asyncPersistence.js';
 import { Redis } from 'ioredis';
 import MQEmitterRedis from 'mqemitter-redis';
@@ -17,7 +17,7 @@ import { FileCredentialStore, type CredentialStore } from './credential-store.js
 import { createHealthServer } from './health-server.js';
 import { closeServer, listen } from './listen.js';
 import { BrokerMetrics } from './metrics.js';
-import { PacketSizeGuard } from './packet-size-guard.js';
+import { PacketSizeGuard, PacketTooLargeError } from './packet-size-guard.js';
 
 export interface BrokerDeps {
   /** Defaults to `<dataDir>/credentials.json`. */
@@ -65,14 +65,17 @@ export async function startBroker(config: BrokerConfig, deps: BrokerDeps = {}): 
     metrics.connectionsAccepted.inc();
     log.debug({ clientId: client.id }, 'client connected');
   });
-  aedes.on('clientError', (client, err) => {
+  // aedes raises one error per pending write of a failing client, and reports a clean
+  // DISCONNECT as an AbortError from the stream wrapper: count each client once, real errors only.
+  const counted = new WeakSet<object>();
+  const onClientError = (client: Client, err: Error) => {
+    if (err.name === 'AbortError' || counted.has(client)) return;
+    counted.add(client);
     metrics.clientErrors.inc();
     log.info({ clientId: client.id, err: err.message }, 'client closed after error');
-  });
-  aedes.on('connectionError', (_client, err) => {
-    metrics.clientErrors.inc();
-    log.info({ err: err.message }, 'connection closed before CONNECT completed');
-  });
+  };
+  aedes.on('clientError', onClientError);
+  aedes.on('connectionError', onClientError);
   // aedes re-emits errors of its background jobs (will clean-up in a cluster); without a
   // listener they would kill the process.
   (aedes as unknown as NodeJS.EventEmitter).on('error', (err: Error) => {
@@ -91,6 +94,8 @@ export async function startBroker(config: BrokerConfig, deps: BrokerDeps = {}): 
   const guarded = (stream: Duplex): Duplex => {
     const guard = new PacketSizeGuard(config.limits.maxPacketBytes);
     guard.on('error', (err) => {
+      // Destroying the wrapper (a disconnect, a drain timeout) also lands here.
+      if (!(err instanceof PacketTooLargeError)) return;
       metrics.connectionsRefused.inc('packet-too-large');
       log.warn({ err: err.message }, 'closing client: packet too large');
       stream.destroy();
@@ -99,14 +104,26 @@ export async function startBroker(config: BrokerConfig, deps: BrokerDeps = {}): 
     return Duplex.from({ readable: guard, writable: stream });
   };
 
+  // With TLS, admission (rate limit) happens on the raw socket, before the costly handshake, and a
+  // socket that never completes the handshake is dropped after the connect timeout.
   const tls = config.tls && {
     cert: readFileSync(config.tls.certFile),
     key: readFileSync(config.tls.keyFile),
+    handshakeTimeout: config.limits.connectTimeoutMs,
+  };
+  const admitRaw = (raw: Socket) => {
+    admit(raw);
+  };
+  const dropFailedHandshake = (_err: Error, socket: Socket) => {
+    socket.destroy();
   };
   const tcp: Server = tls
-    ? createTlsServer(tls).on('secureConnection', (s) => {
-        if (admit(s)) aedes.handle(guarded(s));
-      })
+    ? createTlsServer(tls)
+        .prependListener('connection', admitRaw)
+        .on('tlsClientError', dropFailedHandshake)
+        .on('secureConnection', (s) => {
+          aedes.handle(guarded(s));
+        })
     : createNetServer({ noDelay: true }, (s) => {
         if (admit(s)) aedes.handle(guarded(s));
       });
@@ -114,7 +131,12 @@ export async function startBroker(config: BrokerConfig, deps: BrokerDeps = {}): 
 
   let wsHttp: HttpServer | null = null;
   if (config.wsPort !== null) {
-    wsHttp = tls ? createHttpsServer(tls) : createHttpServer();
+    wsHttp = tls
+      ? createHttpsServer(tls).prependListener('connection', admitRaw).on('tlsClientError', dropFailedHandshake)
+      : createHttpServer().prependListener('connection', admitRaw);
+    // A socket that never sends its upgrade request is dropped like one that never sends CONNECT.
+    wsHttp.headersTimeout = config.limits.connectTimeoutMs;
+    wsHttp.requestTimeout = config.limits.connectTimeoutMs;
     const wss = new WebSocketServer({
       server: wsHttp,
       maxPayload: config.limits.maxPacketBytes + 5,
@@ -122,7 +144,6 @@ export async function startBroker(config: BrokerConfig, deps: BrokerDeps = {}): 
         offered.has('mqtt') ? 'mqtt' : offered.has('mqttv3.1') ? 'mqttv3.1' : false,
     });
     wss.on('connection', (ws, req) => {
-      if (!admit(req.socket)) return;
       const stream = createWebSocketStream(ws);
       stream.on('error', () => {
         // The client is closed by aedes; errors of the raw stream are already reported there.

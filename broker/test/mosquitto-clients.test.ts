@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import type { Client, Subscription } from 'aedes';
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { afterEach, beforeAll, expect, test } from 'vitest';
 import { TOPICS } from '@hameau/protocol';
 import { cloud, device, startTestBroker, type TestBroker } from './helpers.js';
 import { withTimeout } from './raw-mqtt.js';
@@ -51,7 +51,18 @@ function run(command: string, args: readonly string[], timeoutMs = 5_000): Promi
 function as(who: string, clientId = who): string[] {
   const login = logins.get(who);
   if (!login) throw new Error(`no account for ${who}`);
-  return ['-h', '127.0.0.1', '-p', port, '-u', login.username, '-P', login.password, '-i', clientId];
+  return [
+    '-h',
+    '127.0.0.1',
+    '-p',
+    port,
+    '-u',
+    login.username,
+    '-P',
+    login.password,
+    '-i',
+    clientId,
+  ];
 }
 
 /** Resolves once the client `clientId` holds at least one granted subscription. */
@@ -59,7 +70,7 @@ function subscribed(clientId: string): Promise<void> {
   return withTimeout(
     new Promise((resolve) => {
       const onSubscribe = (subs: Subscription[], client: Client) => {
-        if (client.id !== clientId || subs.every((s) => s.qos === 128)) return;
+        if (client.id !== clientId || subs.every((s) => (s.qos as number) === 128)) return;
         t.broker.aedes.off('subscribe', onSubscribe);
         resolve();
       };
@@ -95,15 +106,12 @@ beforeAll(async () => {
     const login = await t.account(principal);
     logins.set(login.username, login);
   }
+  return () => t.close();
 });
 
 afterEach(() => {
   for (const child of children) child.kill('SIGKILL');
   children.clear();
-});
-
-afterAll(async () => {
-  await t.close();
 });
 
 test('mosquitto_sub receives at QoS 1 what mosquitto_pub publishes on its own topic', async () => {
@@ -114,14 +122,31 @@ test('mosquitto_sub receives at QoS 1 what mosquitto_pub publishes on its own to
   ]);
   await ready;
   const message = reading(1);
-  const pub = await run('mosquitto_pub', [...as('mairie/locker-1'), '-q', '1', '-t', ownTopic, '-m', message]);
+  const pub = await run('mosquitto_pub', [
+    ...as('mairie/locker-1'),
+    '-q',
+    '1',
+    '-t',
+    ownTopic,
+    '-m',
+    message,
+  ]);
   expect(pub).toMatchObject({ code: 0, stderr: '' });
   expect(await sub).toMatchObject({ code: 0, stdout: `${ownTopic} ${message}\n` });
 });
 
 test('an anonymous mosquitto_pub is refused as not authorised', async () => {
   const before = t.broker.metrics.connectionsRefused.get('anonymous');
-  const pub = await run('mosquitto_pub', ['-h', '127.0.0.1', '-p', port, '-t', ownTopic, '-m', '{}']);
+  const pub = await run('mosquitto_pub', [
+    '-h',
+    '127.0.0.1',
+    '-p',
+    port,
+    '-t',
+    ownTopic,
+    '-m',
+    '{}',
+  ]);
   expect(pub.signal).toBeNull();
   expect(pub.code).not.toBe(0);
   expect(pub.stderr).toMatch(/Connection Refused: not authori[sz]ed/);
@@ -129,14 +154,22 @@ test('an anonymous mosquitto_pub is refused as not authorised', async () => {
 });
 
 test('a wrong password is refused as bad user name or password', async () => {
-  const args = as('mairie/locker-1').map((a) => (a === logins.get('mairie/locker-1')?.password ? 'nope' : a));
+  const args = as('mairie/locker-1').map((a) =>
+    a === logins.get('mairie/locker-1')?.password ? 'nope' : a,
+  );
   const pub = await run('mosquitto_pub', [...args, '-t', ownTopic, '-m', '{}']);
   expect(pub.code).not.toBe(0);
   expect(pub.stderr).toMatch(/Connection Refused: bad user name or password/);
 });
 
 test("a device using another device's client id is refused as identifier rejected", async () => {
-  const pub = await run('mosquitto_pub', [...as('mairie/locker-1', 'mairie/locker-2'), '-t', ownTopic, '-m', '{}']);
+  const pub = await run('mosquitto_pub', [
+    ...as('mairie/locker-1', 'mairie/locker-2'),
+    '-t',
+    ownTopic,
+    '-m',
+    '{}',
+  ]);
   expect(pub.code).not.toBe(0);
   expect(pub.stderr).toMatch(/Connection Refused: identifier rejected/);
 });
@@ -146,16 +179,41 @@ test("a device's publish to another device's topic never reaches the subscriber"
   const ready = subscribed(SUB_ID);
   // -C 1: the subscriber prints the first message it gets and exits, so the forged message,
   // had it been delivered, would be the one printed instead of the control.
-  const sub = run('mosquitto_sub', [...as('cloud', SUB_ID), '-t', TOPICS.telemetry.filter(), '-C', '1', '-q', '1', '-v']);
+  const sub = run('mosquitto_sub', [
+    ...as('cloud', SUB_ID),
+    '-t',
+    TOPICS.telemetry.filter(),
+    '-C',
+    '1',
+    '-q',
+    '1',
+    '-v',
+  ]);
   await ready;
-  const forged = await run('mosquitto_pub', [...as('mairie/locker-1'), '-q', '1', '-t', otherTopic, '-m', reading(2)]);
+  const forged = await run('mosquitto_pub', [
+    ...as('mairie/locker-1'),
+    '-q',
+    '1',
+    '-t',
+    otherTopic,
+    '-m',
+    reading(2),
+  ]);
   // MQTT 3.1.1 has no negative PUBACK: the broker closes the connection of a denied publisher.
   expect(forged.code).not.toBe(0);
   expect(forged.stderr).toMatch(/connection was lost/);
   expect(t.broker.metrics.aclDenied.get('publish')).toBe(denied + 1);
 
   const control = reading(3);
-  const pub = await run('mosquitto_pub', [...as('mairie/locker-1'), '-q', '1', '-t', ownTopic, '-m', control]);
+  const pub = await run('mosquitto_pub', [
+    ...as('mairie/locker-1'),
+    '-q',
+    '1',
+    '-t',
+    ownTopic,
+    '-m',
+    control,
+  ]);
   expect(pub.code).toBe(0);
   expect(await sub).toMatchObject({ code: 0, stdout: `${ownTopic} ${control}\n` });
 });

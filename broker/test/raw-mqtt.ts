@@ -13,6 +13,8 @@ export const PacketType = {
   puback: 4,
   subscribe: 8,
   suback: 9,
+  pingreq: 12,
+  pingresp: 13,
   disconnect: 14,
 } as const;
 
@@ -110,6 +112,9 @@ export function publishPacket(fields: PublishFields): Buffer {
     ]),
   );
 }
+
+/** PINGREQ (§3.12): a fixed header with no body. */
+export const pingreqPacket = (): Buffer => Buffer.from([PacketType.pingreq << 4, 0]);
 
 /** Bytes a PUBLISH body takes besides its payload: topic field, plus packet id at QoS 1. */
 export function publishOverhead(topic: string, qos: 0 | 1): number {
@@ -215,7 +220,8 @@ export class RawConnection {
   /** The CONNACK return code (§3.2.2.3) of the next packet, which must be a CONNACK. */
   async connack(timeoutMs = 2_000): Promise<number> {
     const packet = await this.nextPacket(timeoutMs);
-    if (packet.type !== PacketType.connack) throw new Error(`expected CONNACK, got type ${packet.type}`);
+    if (packet.type !== PacketType.connack)
+      throw new Error(`expected CONNACK, got type ${packet.type}`);
     return packet.body[1] ?? -1;
   }
 

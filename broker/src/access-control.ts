@@ -13,9 +13,17 @@ import type { BrokerMetrics } from './metrics.js';
 import { verifySecret } from './secret-hash.js';
 
 /** MQTT 3.1.1 CONNACK return codes the broker uses when refusing a CONNECT. */
-const CONNACK = { identifierRejected: 2, serverUnavailable: 3, badCredentials: 4, notAuthorized: 5 } as const;
+const CONNACK = {
+  identifierRejected: 2,
+  serverUnavailable: 3,
+  badCredentials: 4,
+  notAuthorized: 5,
+} as const;
 
-function refusal(returnCode: (typeof CONNACK)[keyof typeof CONNACK], message: string): AuthenticateError {
+function refusal(
+  returnCode: (typeof CONNACK)[keyof typeof CONNACK],
+  message: string,
+): AuthenticateError {
   const err = new Error(message) as AuthenticateError;
   // aedes types returnCode as a const enum from its .d.ts, unusable as a value under
   // isolatedModules; its members are exactly these MQTT 3.1.1 CONNACK codes.
@@ -52,7 +60,10 @@ export function createAccessControl({ credentials, metrics, log }: AccessControl
     done: (error: AuthenticateError | null, success: boolean | null) => void,
   ): void => {
     if (username === undefined || password === undefined) {
-      done(refuse(client, 'anonymous', refusal(CONNACK.notAuthorized, 'credentials required')), false);
+      done(
+        refuse(client, 'anonymous', refusal(CONNACK.notAuthorized, 'credentials required')),
+        false,
+      );
       return;
     }
     let account: ReturnType<CredentialStore['find']>;
@@ -60,7 +71,10 @@ export function createAccessControl({ credentials, metrics, log }: AccessControl
       account = parseUsername(username) === null ? undefined : credentials.find(username);
     } catch (err) {
       log.error({ err }, 'credential store unreadable');
-      done(refuse(client, 'store-error', refusal(CONNACK.serverUnavailable, 'try again later')), false);
+      done(
+        refuse(client, 'store-error', refusal(CONNACK.serverUnavailable, 'try again later')),
+        false,
+      );
       return;
     }
     // Verify against a real hash even for an unknown user so timing does not reveal which
@@ -69,19 +83,41 @@ export function createAccessControl({ credentials, metrics, log }: AccessControl
     verifySecret(password.toString('utf8'), hash).then(
       (ok) => {
         if (!ok || account === undefined) {
-          done(refuse(client, 'bad-credentials', refusal(CONNACK.badCredentials, 'bad username or password')), false);
+          done(
+            refuse(
+              client,
+              'bad-credentials',
+              refusal(CONNACK.badCredentials, 'bad username or password'),
+            ),
+            false,
+          );
           return;
         }
         const principal = account.principal;
         if (!clientIdAllowed(principal, client.id)) {
-          done(refuse(client, 'client-id-mismatch', refusal(CONNACK.identifierRejected, 'client id does not match identity')), false);
+          done(
+            refuse(
+              client,
+              'client-id-mismatch',
+              refusal(CONNACK.identifierRejected, 'client id does not match identity'),
+            ),
+            false,
+          );
           return;
         }
-        const will = (client as unknown as { _will?: { topic: string; retain?: boolean } | null })._will;
+        const will = (client as unknown as { _will?: { topic: string; retain?: boolean } | null })
+          ._will;
         if (will) {
           const denial = checkPublish(principal, will.topic, will.retain === true);
           if (denial !== null) {
-            done(refuse(client, `will-${denial}`, refusal(CONNACK.notAuthorized, `will not allowed: ${denial}`)), false);
+            done(
+              refuse(
+                client,
+                `will-${denial}`,
+                refusal(CONNACK.notAuthorized, `will not allowed: ${denial}`),
+              ),
+              false,
+            );
             return;
           }
         }
@@ -90,12 +126,20 @@ export function createAccessControl({ credentials, metrics, log }: AccessControl
       },
       (err: unknown) => {
         log.error({ err }, 'password verification failed');
-        done(refuse(client, 'verify-error', refusal(CONNACK.serverUnavailable, 'try again later')), false);
+        done(
+          refuse(client, 'verify-error', refusal(CONNACK.serverUnavailable, 'try again later')),
+          false,
+        );
       },
     );
   };
 
-  const deny = (action: 'publish' | 'subscribe', client: Client | null, target: string, reason: AclDenial) => {
+  const deny = (
+    action: 'publish' | 'subscribe',
+    client: Client | null,
+    target: string,
+    reason: AclDenial,
+  ) => {
     metrics.aclDenied.inc(action);
     log.warn({ clientId: client?.id, action, target, reason }, 'acl denied');
   };
@@ -109,7 +153,9 @@ export function createAccessControl({ credentials, metrics, log }: AccessControl
     // device's client id is its username, which names the identity the will was checked for.
     const principal = client ? principals.get(client) : willOwner(packet);
     const denial =
-      principal === undefined ? 'unknown-topic' : checkPublish(principal, packet.topic, packet.retain);
+      principal === undefined
+        ? 'unknown-topic'
+        : checkPublish(principal, packet.topic, packet.retain);
     if (denial === null) {
       callback(null);
       return;
@@ -124,7 +170,8 @@ export function createAccessControl({ credentials, metrics, log }: AccessControl
     callback: (error: Error | null, subscription?: Subscription | null) => void,
   ): void => {
     const principal = principals.get(client);
-    const denial = principal === undefined ? 'unknown-topic' : checkSubscribe(principal, subscription.topic);
+    const denial =
+      principal === undefined ? 'unknown-topic' : checkSubscribe(principal, subscription.topic);
     if (denial === null) {
       callback(null, subscription);
       return;

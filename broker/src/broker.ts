@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import {
+  createServer as createNetServer,
+  type AddressInfo,
+  type Server,
+  type Socket,
+} from 'node:net';
 import { Duplex, Readable } from 'node:stream';
 import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type AedesOptions, type Client } from 'aedes';
@@ -36,7 +41,10 @@ export interface RunningBroker {
 }
 
 /** Starts Hameau's broker: authenticated, ACL'd by the protocol table, limited, observable. */
-export async function startBroker(config: BrokerConfig, deps: BrokerDeps = {}): Promise<RunningBroker> {
+export async function startBroker(
+  config: BrokerConfig,
+  deps: BrokerDeps = {},
+): Promise<RunningBroker> {
   const log = deps.log ?? pino({ name: 'broker' });
   const credentials = deps.credentials ?? new FileCredentialStore(credentialsPath(config));
   const metrics = new BrokerMetrics();
@@ -82,7 +90,10 @@ export async function startBroker(config: BrokerConfig, deps: BrokerDeps = {}): 
     log.error({ err }, 'broker background error');
   });
 
-  const limiter = new ConnectionRateLimiter(config.limits.connectionsPerSecond, config.limits.connectionBurst);
+  const limiter = new ConnectionRateLimiter(
+    config.limits.connectionsPerSecond,
+    config.limits.connectionBurst,
+  );
   const admit = (socket: Socket): boolean => {
     socket.setNoDelay(true);
     if (limiter.take(socket.remoteAddress ?? 'unknown')) return true;
@@ -132,7 +143,9 @@ export async function startBroker(config: BrokerConfig, deps: BrokerDeps = {}): 
   let wsHttp: HttpServer | null = null;
   if (config.wsPort !== null) {
     wsHttp = tls
-      ? createHttpsServer(tls).prependListener('connection', admitRaw).on('tlsClientError', dropFailedHandshake)
+      ? createHttpsServer(tls)
+          .prependListener('connection', admitRaw)
+          .on('tlsClientError', dropFailedHandshake)
       : createHttpServer().prependListener('connection', admitRaw);
     // A socket that never sends its upgrade request is dropped like one that never sends CONNECT.
     wsHttp.headersTimeout = config.limits.connectTimeoutMs;
@@ -158,10 +171,24 @@ export async function startBroker(config: BrokerConfig, deps: BrokerDeps = {}): 
 
   try {
     const mqtt = await listen(tcp, config.host, config.mqttPort, 'HAMEAU_MQTT_PORT');
-    const ws = wsHttp && config.wsPort !== null ? await listen(wsHttp, config.host, config.wsPort, 'HAMEAU_MQTT_WS_PORT') : null;
+    const ws =
+      wsHttp && config.wsPort !== null
+        ? await listen(wsHttp, config.host, config.wsPort, 'HAMEAU_MQTT_WS_PORT')
+        : null;
     const http =
-      health && config.httpPort !== null ? await listen(health, config.host, config.httpPort, 'HAMEAU_BROKER_HTTP_PORT') : null;
-    log.info({ mqtt: mqtt.port, ws: ws?.port, http: http?.port, tls: Boolean(tls), cluster: Boolean(cluster) }, 'broker listening');
+      health && config.httpPort !== null
+        ? await listen(health, config.host, config.httpPort, 'HAMEAU_BROKER_HTTP_PORT')
+        : null;
+    log.info(
+      {
+        mqtt: mqtt.port,
+        ws: ws?.port,
+        http: http?.port,
+        tls: Boolean(tls),
+        cluster: Boolean(cluster),
+      },
+      'broker listening',
+    );
 
     let closing: Promise<void> | null = null;
     const close = () => (closing ??= shutdown());

@@ -15,7 +15,10 @@ export const BrokerConfig = z
     wsPort: Port.nullable().default(9001),
     /** Health and Prometheus metrics over HTTP; null disables it. */
     httpPort: Port.nullable().default(9100),
-    tls: z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) }).strict().optional(),
+    tls: z
+      .object({ certFile: z.string().min(1), keyFile: z.string().min(1) })
+      .strict()
+      .optional(),
     /** Holds `credentials.json`. */
     dataDir: z.string().min(1).default('./data'),
     /** When set, sessions and routing go through Redis so several brokers serve one fleet. */
@@ -71,7 +74,8 @@ export function brokerConfigFromEnv(env: NodeJS.ProcessEnv): BrokerConfig {
 }
 
 function envNameOf(path: string): string {
-  if (path.startsWith('tls.')) return path === 'tls.certFile' ? 'HAMEAU_TLS_CERT' : 'HAMEAU_TLS_KEY';
+  if (path.startsWith('tls.'))
+    return path === 'tls.certFile' ? 'HAMEAU_TLS_CERT' : 'HAMEAU_TLS_KEY';
   const entry = Object.entries(BROKER_ENV).find(([, p]) => p === path);
   return entry ? entry[0] : path;
 }
@@ -90,7 +94,11 @@ export function parseBrokerConfig(
     );
   }
   const c = result.data;
-  return Object.freeze({ ...c, dataDir: resolve(c.dataDir), limits: Object.freeze({ ...c.limits }) });
+  return Object.freeze({
+    ...c,
+    dataDir: resolve(c.dataDir),
+    limits: Object.freeze({ ...c.limits }),
+  });
 }
 
 export function credentialsPath(config: Pick<BrokerConfig, 'dataDir'>): string {

@@ -28,7 +28,8 @@ export class ConnectionRateLimiter {
   /** Forgets addresses whose bucket has refilled, so the map stays bounded. */
   #evictFull(t: number): void {
     for (const [address, b] of this.#buckets) {
-      if (b.tokens + ((t - b.at) / 1000) * this.perSecond >= this.burst) this.#buckets.delete(address);
+      if (b.tokens + ((t - b.at) / 1000) * this.perSecond >= this.burst)
+        this.#buckets.delete(address);
     }
   }
 }

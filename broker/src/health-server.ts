@@ -4,7 +4,11 @@ import type { Logger } from 'pino';
 import type { BrokerMetrics } from './metrics.js';
 
 /** `/healthz` (JSON) and `/metrics` (Prometheus text) for probes and scrapers. */
-export function createHealthServer(deps: { aedes: Aedes; metrics: BrokerMetrics; log: Logger }): Server {
+export function createHealthServer(deps: {
+  aedes: Aedes;
+  metrics: BrokerMetrics;
+  log: Logger;
+}): Server {
   const startedAt = Date.now();
   return createServer((req, res) => {
     const url = req.url ?? '/';
@@ -16,7 +20,13 @@ export function createHealthServer(deps: { aedes: Aedes; metrics: BrokerMetrics;
       const healthy = !deps.aedes.closed;
       res
         .writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ status: healthy ? 'ok' : 'closed', clients: deps.aedes.connectedClients, brokerId: deps.aedes.id }));
+        .end(
+          JSON.stringify({
+            status: healthy ? 'ok' : 'closed',
+            clients: deps.aedes.connectedClients,
+            brokerId: deps.aedes.id,
+          }),
+        );
       return;
     }
     if (url === '/metrics') {
@@ -28,7 +38,9 @@ export function createHealthServer(deps: { aedes: Aedes; metrics: BrokerMetrics;
       );
       return;
     }
-    res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not found' }));
+    res
+      .writeHead(404, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ error: 'not found' }));
   }).on('clientError', (err, socket) => {
     deps.log.debug({ err: err.message }, 'bad http request');
     socket.destroy();

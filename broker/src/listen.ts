@@ -5,18 +5,27 @@ import { HameauError } from '@hameau/protocol';
  * Starts listening and resolves with the bound address. A port in use is reported with the
  * environment variable that changes it, not as a bare EADDRINUSE.
  */
-export function listen(server: Server, host: string, port: number, envName: string): Promise<AddressInfo> {
+export function listen(
+  server: Server,
+  host: string,
+  port: number,
+  envName: string,
+): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
       if (err.code === 'EADDRINUSE' || err.code === 'EACCES') {
         const why = err.code === 'EADDRINUSE' ? 'is already in use' : 'needs privileges';
         reject(
-          new HameauError('CONFIG_INVALID', `port ${port} on ${host} ${why}; set ${envName} to another port`, {
-            port,
-            host,
-            env: envName,
-          }),
+          new HameauError(
+            'CONFIG_INVALID',
+            `port ${port} on ${host} ${why}; set ${envName} to another port`,
+            {
+              port,
+              host,
+              env: envName,
+            },
+          ),
         );
       } else {
         reject(err);

@@ -35,16 +35,32 @@ export class Counter {
 
 /** The broker's counters, rendered in the Prometheus text exposition format. */
 export class BrokerMetrics {
-  readonly messagesIn = new Counter('hameau_broker_messages_in_total', 'PUBLISH packets accepted from clients.');
-  readonly messagesOut = new Counter('hameau_broker_messages_out_total', 'PUBLISH packets delivered to subscribers.');
-  readonly connectionsAccepted = new Counter('hameau_broker_connections_accepted_total', 'CONNECTs accepted.');
+  readonly messagesIn = new Counter(
+    'hameau_broker_messages_in_total',
+    'PUBLISH packets accepted from clients.',
+  );
+  readonly messagesOut = new Counter(
+    'hameau_broker_messages_out_total',
+    'PUBLISH packets delivered to subscribers.',
+  );
+  readonly connectionsAccepted = new Counter(
+    'hameau_broker_connections_accepted_total',
+    'CONNECTs accepted.',
+  );
   readonly connectionsRefused = new Counter(
     'hameau_broker_connections_refused_total',
     'Connections refused, by reason.',
     'reason',
   );
-  readonly aclDenied = new Counter('hameau_broker_acl_denied_total', 'Publishes and subscriptions denied by the ACL.', 'action');
-  readonly clientErrors = new Counter('hameau_broker_client_errors_total', 'Connections closed because of a client error.');
+  readonly aclDenied = new Counter(
+    'hameau_broker_acl_denied_total',
+    'Publishes and subscriptions denied by the ACL.',
+    'action',
+  );
+  readonly clientErrors = new Counter(
+    'hameau_broker_client_errors_total',
+    'Connections closed because of a client error.',
+  );
 
   render(gauges: { clientsConnected: number; uptimeSeconds: number }): string {
     return [

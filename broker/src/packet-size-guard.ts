@@ -2,7 +2,10 @@ import { Transform, type TransformCallback } from 'node:stream';
 
 /** Raised when a client announces a packet larger than the broker accepts. */
 export class PacketTooLargeError extends Error {
-  constructor(readonly announced: number, readonly limit: number) {
+  constructor(
+    readonly announced: number,
+    readonly limit: number,
+  ) {
     super(`packet of ${announced} bytes exceeds the ${limit}-byte limit`);
   }
 }

@@ -40,7 +40,14 @@ const PHC = /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9_-]+)\$
 export async function verifySecret(secret: string, stored: string): Promise<boolean> {
   const m = PHC.exec(stored);
   if (m === null) return false;
-  const [, ln, r, p, saltText, keyText] = m as unknown as [string, string, string, string, string, string];
+  const [, ln, r, p, saltText, keyText] = m as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const expected = Buffer.from(keyText, 'base64url');
   if (expected.length < 16) return false;
   const key = await scryptAsync(secret, Buffer.from(saltText, 'base64url'), expected.length, {

@@ -49,8 +49,11 @@ async function connect(p: Principal, clientId?: string): Promise<MqttClient> {
 
 /** Publishes and reports whether the message reached the broker's bus. */
 async function publishGetsThrough(p: Principal, topic: string, retain: boolean): Promise<boolean> {
-  const client = await connect(p, p.role === 'device' ? undefined : `${creds.get(p)?.username ?? ''}:pub`);
-  const closed = new Promise<'closed'>((resolve) => client.once('close', () => resolve('closed')));
+  const client = await connect(
+    p,
+    p.role === 'device' ? undefined : `${creds.get(p)?.username ?? ''}:pub`,
+  );
+  const closed = new Promise<'closed'>((resolve) => client.once('close', () => { resolve('closed'); }));
   const outcome = await Promise.race([
     client.publishAsync(topic, body, { qos: 1, retain }).then(() => 'acked' as const),
     closed,
@@ -115,7 +118,12 @@ describe('CONNECT', () => {
         password: c?.password ?? '',
         clientId: 'mairie/locker-1',
         reconnectPeriod: 0,
-        will: { topic: TOPICS.status.build(theirs), payload: Buffer.from(body), qos: 1, retain: true },
+        will: {
+          topic: TOPICS.status.build(theirs),
+          payload: Buffer.from(body),
+          qos: 1,
+          retain: true,
+        },
       }),
     ).rejects.toMatchObject({ code: 5 });
   });
@@ -124,26 +132,74 @@ describe('CONNECT', () => {
 describe('PUBLISH', () => {
   it.each<[string, Principal, string, boolean, boolean]>([
     ['device: own status (retained)', me, TOPICS.status.build(own), true, true],
-    ['device: own telemetry', me, TOPICS.telemetry.build({ ...own, stream: 'energy' }), false, true],
+    [
+      'device: own telemetry',
+      me,
+      TOPICS.telemetry.build({ ...own, stream: 'energy' }),
+      false,
+      true,
+    ],
     ['device: own event', me, TOPICS.event.build({ ...own, type: 'door-opened' }), false, true],
     ['device: own command result', me, TOPICS.commandResult.build(own), false, true],
     ['device: own reported state (retained)', me, TOPICS.reportedState.build(own), true, true],
     ['device: own status, not retained', me, TOPICS.status.build(own), false, false],
-    ['device: own telemetry, retained', me, TOPICS.telemetry.build({ ...own, stream: 'e' }), true, false],
-    ['device: a command to itself', me, TOPICS.command.build({ ...own, name: 'unlock' }), false, false],
+    [
+      'device: own telemetry, retained',
+      me,
+      TOPICS.telemetry.build({ ...own, stream: 'e' }),
+      true,
+      false,
+    ],
+    [
+      'device: a command to itself',
+      me,
+      TOPICS.command.build({ ...own, name: 'unlock' }),
+      false,
+      false,
+    ],
     ['device: its own desired config', me, TOPICS.desiredConfig.build(own), true, false],
     ['device: another device status', me, TOPICS.status.build(theirs), true, false],
-    ['device: another device telemetry', me, TOPICS.telemetry.build({ ...theirs, stream: 'e' }), false, false],
-    ['device: a command to another device', me, TOPICS.command.build({ ...theirs, name: 'unlock' }), false, false],
+    [
+      'device: another device telemetry',
+      me,
+      TOPICS.telemetry.build({ ...theirs, stream: 'e' }),
+      false,
+      false,
+    ],
+    [
+      'device: a command to another device',
+      me,
+      TOPICS.command.build({ ...theirs, name: 'unlock' }),
+      false,
+      false,
+    ],
     ['device: a topic outside the table', me, 'hameau/v1/mairie/locker-1/other', false, false],
     ['device: $SYS', me, '$SYS/broker/clients', false, false],
     ['cloud: a command', cloud, TOPICS.command.build({ ...theirs, name: 'unlock' }), false, true],
     ['cloud: desired config (retained)', cloud, TOPICS.desiredConfig.build(theirs), true, true],
-    ['cloud: telemetry in a device name', cloud, TOPICS.telemetry.build({ ...theirs, stream: 'e' }), false, false],
+    [
+      'cloud: telemetry in a device name',
+      cloud,
+      TOPICS.telemetry.build({ ...theirs, stream: 'e' }),
+      false,
+      false,
+    ],
     ['cloud: a device status', cloud, TOPICS.status.build(theirs), true, false],
     ['cloud: $SYS', cloud, '$SYS/x', false, false],
-    ['observer: a command', observer, TOPICS.command.build({ ...theirs, name: 'unlock' }), false, false],
-    ['observer: telemetry', observer, TOPICS.telemetry.build({ ...theirs, stream: 'e' }), false, false],
+    [
+      'observer: a command',
+      observer,
+      TOPICS.command.build({ ...theirs, name: 'unlock' }),
+      false,
+      false,
+    ],
+    [
+      'observer: telemetry',
+      observer,
+      TOPICS.telemetry.build({ ...theirs, stream: 'e' }),
+      false,
+      false,
+    ],
     ['observer: $SYS', observer, '$SYS/x', false, false],
   ])('%s', async (_name, principal, topic, retain, allowed) => {
     expect(await publishGetsThrough(principal, topic, retain)).toBe(allowed);
@@ -162,7 +218,12 @@ describe('SUBSCRIBE', () => {
     ['device: #', me, '#', false],
     ['device: +/#', me, '+/#', false],
     ['device: everything under the root', me, 'hameau/v1/#', false],
-    ['device: everything of its own (includes its outgoing topics)', me, 'hameau/v1/mairie/locker-1/#', false],
+    [
+      'device: everything of its own (includes its outgoing topics)',
+      me,
+      'hameau/v1/mairie/locker-1/#',
+      false,
+    ],
     ['device: every device commands', me, TOPICS.command.filter(), false],
     ['device: another device commands', me, TOPICS.command.filter(theirs), false],
     ['device: another device config', me, TOPICS.desiredConfig.build(theirs), false],
@@ -179,7 +240,10 @@ describe('SUBSCRIBE', () => {
     ['observer: desired config', observer, TOPICS.desiredConfig.filter(), false],
     ['observer: commands', observer, TOPICS.command.filter(), false],
   ])('%s', async (_name, principal, filter, allowed) => {
-    const client = await connect(principal, principal.role === 'device' ? undefined : `${creds.get(principal)?.username ?? ''}:sub`);
+    const client = await connect(
+      principal,
+      principal.role === 'device' ? undefined : `${creds.get(principal)?.username ?? ''}:sub`,
+    );
     // mqtt.js rejects when the SUBACK refuses the filter (return code 0x80) and resolves with
     // the granted QoS otherwise; the connection stays open either way.
     const granted = await client.subscribeAsync(filter, { qos: 1 }).then(

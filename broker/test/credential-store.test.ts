@@ -19,10 +19,18 @@ describe('FileCredentialStore', () => {
   it('stores a verifiable hash, never the secret, in a private file', async () => {
     const path = file();
     const store = new FileCredentialStore(path);
-    const { username, password } = await store.add({ role: 'device', site: 'gare', device: 'lockers', kind: 'locker' }, now);
+    const { username, password } = await store.add(
+      { role: 'device', site: 'gare', device: 'lockers', kind: 'locker' },
+      now,
+    );
     expect(username).toBe('gare/lockers');
     const found = store.find(username);
-    expect(found?.principal).toEqual({ role: 'device', site: 'gare', device: 'lockers', kind: 'locker' });
+    expect(found?.principal).toEqual({
+      role: 'device',
+      site: 'gare',
+      device: 'lockers',
+      kind: 'locker',
+    });
     expect(await verifySecret(password, found?.hash ?? '')).toBe(true);
     expect(await verifySecret(`${password}x`, found?.hash ?? '')).toBe(false);
     expect(readFileSync(path, 'utf8')).not.toContain(password);
@@ -42,7 +50,9 @@ describe('FileCredentialStore', () => {
   it('refuses a duplicate username', async () => {
     const store = new FileCredentialStore(file());
     await store.add({ role: 'cloud', name: 'cloud' }, now);
-    await expect(store.add({ role: 'cloud', name: 'cloud' }, now)).rejects.toBeInstanceOf(HameauError);
+    await expect(store.add({ role: 'cloud', name: 'cloud' }, now)).rejects.toBeInstanceOf(
+      HameauError,
+    );
   });
 
   it('reports every problem of a damaged file', () => {
@@ -52,7 +62,14 @@ describe('FileCredentialStore', () => {
       JSON.stringify({
         version: 1,
         accounts: [
-          { role: 'device', site: 'Bad Site', device: 'x', kind: 'locker', hash: '$scrypt$x', createdAt: now.toISOString() },
+          {
+            role: 'device',
+            site: 'Bad Site',
+            device: 'x',
+            kind: 'locker',
+            hash: '$scrypt$x',
+            createdAt: now.toISOString(),
+          },
           { role: 'cloud', name: 'cloud', hash: 'plaintext', createdAt: now.toISOString() },
         ],
       }),
@@ -67,7 +84,9 @@ describe('FileCredentialStore', () => {
     })();
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).problems).toHaveLength(2);
-    expect((err as ConfigError).problems.join('\n')).toMatch(/accounts\.0\.site[\s\S]*accounts\.1\.hash/);
+    expect((err as ConfigError).problems.join('\n')).toMatch(
+      /accounts\.0\.site[\s\S]*accounts\.1\.hash/,
+    );
   });
 
   it('treats a malformed stored hash as a failed login, not a crash', async () => {

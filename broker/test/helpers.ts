@@ -2,7 +2,12 @@ import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import type { Principal } from '@hameau/protocol';
 import { usernameOf } from '@hameau/protocol';
-import { parseBrokerConfig, startBroker, type BrokerConfigInput, type RunningBroker } from '../src/index.js';
+import {
+  parseBrokerConfig,
+  startBroker,
+  type BrokerConfigInput,
+  type RunningBroker,
+} from '../src/index.js';
 import { MemoryCredentialStore } from '../src/credential-store.js';
 
 export interface TestBroker {
@@ -19,9 +24,17 @@ export interface TestBroker {
 export const silent = pino({ level: 'silent' });
 
 /** A broker on ephemeral ports with an in-memory credential store. */
-export async function startTestBroker(overrides: Partial<BrokerConfigInput> = {}): Promise<TestBroker> {
+export async function startTestBroker(
+  overrides: Partial<BrokerConfigInput> = {},
+): Promise<TestBroker> {
   const credentials = new MemoryCredentialStore();
-  const config = parseBrokerConfig({ host: '127.0.0.1', mqttPort: 0, wsPort: 0, httpPort: 0, ...overrides });
+  const config = parseBrokerConfig({
+    host: '127.0.0.1',
+    mqttPort: 0,
+    wsPort: 0,
+    httpPort: 0,
+    ...overrides,
+  });
   const broker = await startBroker(config, { credentials, log: silent });
   const url = `mqtt://127.0.0.1:${broker.mqtt.port}`;
   const clients: MqttClient[] = [];
@@ -53,6 +66,11 @@ export async function startTestBroker(overrides: Partial<BrokerConfigInput> = {}
   };
 }
 
-export const device = (site: string, id: string): Principal => ({ role: 'device', site, device: id, kind: 'locker' });
+export const device = (site: string, id: string): Principal => ({
+  role: 'device',
+  site,
+  device: id,
+  kind: 'locker',
+});
 export const cloud: Principal = { role: 'cloud', name: 'cloud' };
 export const observer: Principal = { role: 'observer', name: 'console' };

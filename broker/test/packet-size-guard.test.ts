@@ -2,13 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { PacketSizeGuard, PacketTooLargeError } from '../src/packet-size-guard.js';
 
 /** Feeds chunks through a guard; resolves with what passed or the error it raised. */
-async function feed(limit: number, chunks: Buffer[]): Promise<{ passed: Buffer; error: Error | null }> {
+async function feed(
+  limit: number,
+  chunks: Buffer[],
+): Promise<{ passed: Buffer; error: Error | null }> {
   const guard = new PacketSizeGuard(limit);
   const out: Buffer[] = [];
   guard.on('data', (c: Buffer) => out.push(c));
   const error = await new Promise<Error | null>((resolve) => {
     guard.once('error', resolve);
-    guard.once('end', () => resolve(null));
+    guard.once('end', () => { resolve(null); });
     for (const c of chunks) guard.write(c);
     guard.end();
   });

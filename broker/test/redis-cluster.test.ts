@@ -39,7 +39,13 @@ beforeAll(async () => {
   await redis.flushdb();
   redis.disconnect();
   for (const p of [dev, api]) passwords.set(p, await credentials.add(p));
-  const config = parseBrokerConfig({ host: '127.0.0.1', mqttPort: 0, wsPort: null, httpPort: null, redisUrl: REDIS_URL });
+  const config = parseBrokerConfig({
+    host: '127.0.0.1',
+    mqttPort: 0,
+    wsPort: null,
+    httpPort: null,
+    redisUrl: REDIS_URL,
+  });
   a = await startBroker(config, { credentials, log: silent });
   b = await startBroker(config, { credentials, log: silent });
 });

@@ -5,7 +5,10 @@ import { deviceCommand } from './commands/device.js';
 import { startCommand } from './commands/start.js';
 import type { CliIo, ExitCode } from './io.js';
 
-const COMMANDS: Record<string, { summary: string; run: (argv: readonly string[], io: CliIo) => Promise<ExitCode> }> = {
+const COMMANDS: Record<
+  string,
+  { summary: string; run: (argv: readonly string[], io: CliIo) => Promise<ExitCode> }
+> = {
   start: { summary: 'run the demo town on embedded defaults', run: startCommand },
   broker: { summary: 'run the MQTT broker (configured by HAMEAU_* variables)', run: brokerCommand },
   device: { summary: 'add, list or remove device identities', run: deviceCommand },
@@ -32,7 +35,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
       io.err(err.message);
       return err.code === 'CONFIG_INVALID' || err.code === 'CREDENTIAL_EXISTS' ? 2 : 1;
     }
-    io.err(`hameau ${name ?? ''}: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    io.err(
+      `hameau ${name ?? ''}: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
     return 1;
   }
 }

@@ -9,8 +9,27 @@ import { main } from '../src/main.js';
 function run(argv: string[], env: NodeJS.ProcessEnv = {}, stopSignal?: Promise<string>) {
   const out: string[] = [];
   const err: string[] = [];
-  const io = { env, out: (l: string) => out.push(l), err: (l: string) => err.push(l), ...(stopSignal && { stopSignal }) };
+  const io = {
+    env,
+    out: (l: string) => out.push(l),
+    err: (l: string) => err.push(l),
+    ...(stopSignal && { stopSignal }),
+  };
   return { done: main(argv, io), out, err };
+}
+
+/** A stop signal the test fires, standing in for Ctrl-C. */
+function stopper() {
+  let fire: (signal: string) => void = () => undefined;
+  const signal = new Promise<string>((resolve) => {
+    fire = resolve;
+  });
+  return {
+    signal,
+    stop: (s: string) => {
+      fire(s);
+    },
+  };
 }
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'hameau-cli-'));
@@ -18,7 +37,18 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'hameau-cli-'));
 describe('hameau device add', () => {
   it('prints the password once and stores only its scrypt hash', async () => {
     const dir = tmp();
-    const r = run(['device', 'add', '--site', 'mairie', '--id', 'lockers', '--kind', 'locker', '--data-dir', dir]);
+    const r = run([
+      'device',
+      'add',
+      '--site',
+      'mairie',
+      '--id',
+      'lockers',
+      '--kind',
+      'locker',
+      '--data-dir',
+      dir,
+    ]);
     expect(await r.done).toBe(0);
     const line = r.out.find((l) => l.includes('MQTT password'));
     const password = line?.split(/\s+/).pop() ?? '';
@@ -26,12 +56,25 @@ describe('hameau device add', () => {
     const stored = readFileSync(join(dir, 'credentials.json'), 'utf8');
     expect(stored).not.toContain(password);
     expect(stored).toMatch(/"hash": "\$scrypt\$ln=14,r=8,p=1\$/);
-    expect(JSON.parse(stored)).toMatchObject({ accounts: [{ role: 'device', site: 'mairie', device: 'lockers', kind: 'locker' }] });
+    expect(JSON.parse(stored)).toMatchObject({
+      accounts: [{ role: 'device', site: 'mairie', device: 'lockers', kind: 'locker' }],
+    });
   });
 
   it('refuses a duplicate with a clear message and exit code 2', async () => {
     const dir = tmp();
-    const args = ['device', 'add', '--site', 'gare', '--id', 'm1', '--kind', 'meters', '--data-dir', dir];
+    const args = [
+      'device',
+      'add',
+      '--site',
+      'gare',
+      '--id',
+      'm1',
+      '--kind',
+      'meters',
+      '--data-dir',
+      dir,
+    ];
     expect(await run(args).done).toBe(0);
     const again = run(args);
     expect(await again.done).toBe(2);
@@ -39,7 +82,18 @@ describe('hameau device add', () => {
   });
 
   it('lists every invalid option at once', async () => {
-    const r = run(['device', 'add', '--site', 'Town Hall', '--id', '', '--kind', 'toaster', '--data-dir', tmp()]);
+    const r = run([
+      'device',
+      'add',
+      '--site',
+      'Town Hall',
+      '--id',
+      '',
+      '--kind',
+      'toaster',
+      '--data-dir',
+      tmp(),
+    ]);
     expect(await r.done).toBe(2);
     const text = r.err.join('\n');
     expect(text).toContain('--site');
@@ -48,7 +102,18 @@ describe('hameau device add', () => {
   });
 
   it('rejects unknown options', async () => {
-    const r = run(['device', 'add', '--site', 'a', '--id', 'b', '--kind', 'locker', '--password', 'x']);
+    const r = run([
+      'device',
+      'add',
+      '--site',
+      'a',
+      '--id',
+      'b',
+      '--kind',
+      'locker',
+      '--password',
+      'x',
+    ]);
     expect(await r.done).toBe(2);
     expect(r.err.join('\n')).toContain("'--password'");
   });
@@ -57,29 +122,50 @@ describe('hameau device add', () => {
 describe('hameau broker', () => {
   it('authenticates a device added by the CLI while it runs, without a restart', async () => {
     const dir = tmp();
-    let stop = (_s: string) => undefined as void;
-    const stopSignal = new Promise<string>((resolve) => (stop = resolve));
-    const env = { HAMEAU_DATA_DIR: dir, HAMEAU_MQTT_HOST: '127.0.0.1', HAMEAU_MQTT_PORT: '0', HAMEAU_MQTT_WS_PORT: 'off', HAMEAU_BROKER_HTTP_PORT: 'off' };
+    const { signal: stopSignal, stop } = stopper();
+    const env = {
+      HAMEAU_DATA_DIR: dir,
+      HAMEAU_MQTT_HOST: '127.0.0.1',
+      HAMEAU_MQTT_PORT: '0',
+      HAMEAU_MQTT_WS_PORT: 'off',
+      HAMEAU_BROKER_HTTP_PORT: 'off',
+    };
     const broker = run(['broker'], env, stopSignal);
     await expect.poll(() => broker.out.join('\n')).toContain('broker listening');
     const port = Number(/:(\d+)/.exec(broker.out[0] ?? '')?.[1]);
 
-    const added = run(['device', 'add', '--site', 'ecole', '--id', 'lights', '--kind', 'lighting'], env);
+    const added = run(
+      ['device', 'add', '--site', 'ecole', '--id', 'lights', '--kind', 'lighting'],
+      env,
+    );
     expect(await added.done).toBe(0);
-    const password = added.out.find((l) => l.includes('MQTT password'))?.split(/\s+/).pop() ?? '';
+    const password =
+      added.out
+        .find((l) => l.includes('MQTT password'))
+        ?.split(/\s+/)
+        .pop() ?? '';
     const client = await connectAsync(`mqtt://127.0.0.1:${port}`, {
       username: 'ecole/lights',
       password,
       clientId: 'ecole/lights',
       reconnectPeriod: 0,
     });
-    await client.publishAsync(TOPICS.telemetry.build({ site: 'ecole', device: 'lights', stream: 'x' }), '{}', { qos: 1 });
+    await client.publishAsync(
+      TOPICS.telemetry.build({ site: 'ecole', device: 'lights', stream: 'x' }),
+      '{}',
+      { qos: 1 },
+    );
     await client.endAsync();
 
     const removed = run(['device', 'remove', '--site', 'ecole', '--id', 'lights'], env);
     expect(await removed.done).toBe(0);
     await expect(
-      connectAsync(`mqtt://127.0.0.1:${port}`, { username: 'ecole/lights', password, clientId: 'ecole/lights', reconnectPeriod: 0 }),
+      connectAsync(`mqtt://127.0.0.1:${port}`, {
+        username: 'ecole/lights',
+        password,
+        clientId: 'ecole/lights',
+        reconnectPeriod: 0,
+      }),
     ).rejects.toMatchObject({ code: 4 });
 
     stop('SIGTERM');
@@ -88,19 +174,41 @@ describe('hameau broker', () => {
 
   it('names the variable to change when the port is taken', async () => {
     const dir = tmp();
-    let stop = (_s: string) => undefined as void;
-    const first = run(['broker'], { HAMEAU_DATA_DIR: dir, HAMEAU_MQTT_HOST: '127.0.0.1', HAMEAU_MQTT_PORT: '0', HAMEAU_MQTT_WS_PORT: 'off', HAMEAU_BROKER_HTTP_PORT: 'off' }, new Promise((r) => (stop = r)));
+    const { signal, stop } = stopper();
+    const first = run(
+      ['broker'],
+      {
+        HAMEAU_DATA_DIR: dir,
+        HAMEAU_MQTT_HOST: '127.0.0.1',
+        HAMEAU_MQTT_PORT: '0',
+        HAMEAU_MQTT_WS_PORT: 'off',
+        HAMEAU_BROKER_HTTP_PORT: 'off',
+      },
+      signal,
+    );
     await expect.poll(() => first.out.join('\n')).toContain('broker listening');
     const port = /:(\d+)/.exec(first.out[0] ?? '')?.[1] ?? '';
-    const second = run(['broker'], { HAMEAU_DATA_DIR: dir, HAMEAU_MQTT_HOST: '127.0.0.1', HAMEAU_MQTT_PORT: port, HAMEAU_MQTT_WS_PORT: 'off', HAMEAU_BROKER_HTTP_PORT: 'off' });
+    const second = run(['broker'], {
+      HAMEAU_DATA_DIR: dir,
+      HAMEAU_MQTT_HOST: '127.0.0.1',
+      HAMEAU_MQTT_PORT: port,
+      HAMEAU_MQTT_WS_PORT: 'off',
+      HAMEAU_BROKER_HTTP_PORT: 'off',
+    });
     expect(await second.done).toBe(2);
-    expect(second.err.join('\n')).toContain(`port ${port} on 127.0.0.1 is already in use; set HAMEAU_MQTT_PORT`);
+    expect(second.err.join('\n')).toContain(
+      `port ${port} on 127.0.0.1 is already in use; set HAMEAU_MQTT_PORT`,
+    );
     stop('SIGTERM');
     expect(await first.done).toBe(0);
   });
 
   it('reports every bad environment variable by name', async () => {
-    const r = run(['broker'], { HAMEAU_MQTT_PORT: 'eighteen', REDIS_URL: 'http://x', HAMEAU_TLS_CERT: '/x.pem' });
+    const r = run(['broker'], {
+      HAMEAU_MQTT_PORT: 'eighteen',
+      REDIS_URL: 'http://x',
+      HAMEAU_TLS_CERT: '/x.pem',
+    });
     expect(await r.done).toBe(2);
     const text = r.err.join('\n');
     expect(text).toContain('HAMEAU_MQTT_PORT');

@@ -15,7 +15,6 @@ export type AclDenial =
   | 'filter-too-wide'
   | 'invalid-filter';
 
-
 function boundValue(p: Principal, seg: TemplateSegment): string | undefined {
   if (p.role !== 'device' || seg.kind !== 'param') return undefined;
   if (seg.name === 'site') return p.site;
@@ -27,7 +26,11 @@ function boundValue(p: Principal, seg: TemplateSegment): string | undefined {
  * May `principal` publish to `topic`? The topic must be a row of the protocol table the role
  * may publish to, a device only on its own site and id, with the row's retain flag.
  */
-export function checkPublish(principal: Principal, topic: string, retain: boolean): AclDenial | null {
+export function checkPublish(
+  principal: Principal,
+  topic: string,
+  retain: boolean,
+): AclDenial | null {
   if (topic.startsWith('$')) return 'sys-topic';
   if (topic.includes('+') || topic.includes('#')) return 'wildcard-in-publish';
   for (const row of TOPIC_LIST) {
@@ -106,10 +109,11 @@ export function checkSubscribe(principal: Principal, filter: string): AclDenial 
   for (const row of TOPIC_LIST) {
     const o = overlap(principal, row, levels);
     if (o === 'outside') {
-      return row.subscribers.includes(principal.role) ? 'filter-too-wide' : 'role-may-not-subscribe';
+      return row.subscribers.includes(principal.role)
+        ? 'filter-too-wide'
+        : 'role-may-not-subscribe';
     }
     if (o === 'inside') reaches = true;
   }
   return reaches ? null : 'unknown-topic';
 }
-

@@ -8,7 +8,10 @@ export const ERROR_CODES = {
   TOPIC_UNKNOWN: { http: 404, summary: 'The topic is not in the protocol table.' },
   PAYLOAD_NOT_JSON: { http: 400, summary: 'The MQTT payload is not valid JSON.' },
   PAYLOAD_INVALID: { http: 400, summary: 'The payload does not match the topic schema.' },
-  CONFIG_INVALID: { http: 500, summary: 'A configuration file or environment variable is invalid.' },
+  CONFIG_INVALID: {
+    http: 500,
+    summary: 'A configuration file or environment variable is invalid.',
+  },
   AUTH_FAILED: { http: 401, summary: 'Unknown username or wrong password.' },
   NOT_AUTHORIZED: { http: 403, summary: 'The identity may not publish or subscribe there.' },
   CREDENTIAL_EXISTS: { http: 409, summary: 'An account with this username already exists.' },

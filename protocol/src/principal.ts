@@ -1,10 +1,15 @@
 import { z } from 'zod';
-import type { DeviceKind} from './ids.js';
+import type { DeviceKind } from './ids.js';
 import { DeviceId, ServiceName, SiteId } from './ids.js';
 
 /** An authenticated MQTT identity. Devices are bound to one site and device id. */
 export type Principal =
-  | { readonly role: 'device'; readonly site: string; readonly device: string; readonly kind: DeviceKind }
+  | {
+      readonly role: 'device';
+      readonly site: string;
+      readonly device: string;
+      readonly kind: DeviceKind;
+    }
   | { readonly role: 'cloud' | 'observer'; readonly name: string };
 
 /**
@@ -27,7 +32,9 @@ export function clientIdAllowed(p: Principal, clientId: string): boolean {
   if (clientId === username) return true;
   if (p.role === 'device') return false;
   const prefix = `${username}:`;
-  return clientId.startsWith(prefix) && ClientSuffix.safeParse(clientId.slice(prefix.length)).success;
+  return (
+    clientId.startsWith(prefix) && ClientSuffix.safeParse(clientId.slice(prefix.length)).success
+  );
 }
 
 /** Parses a username into the identity it claims (the password decides whether it holds). */

@@ -17,7 +17,8 @@ export function parseTemplate(template: string, params: ParamSchemas): readonly 
       if (!(m[1] in params)) throw new Error(`template ${template}: no schema for {${m[1]}}`);
       return { kind: 'param', name: m[1] };
     }
-    if (part === '' || /[+#{}]/.test(part)) throw new Error(`template ${template}: bad level "${part}"`);
+    if (part === '' || /[+#{}]/.test(part))
+      throw new Error(`template ${template}: bad level "${part}"`);
     return { kind: 'literal', value: part };
   });
 }

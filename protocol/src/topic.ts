@@ -33,8 +33,10 @@ export interface TopicSpec<P extends ParamSchemas, S extends z.ZodType> {
  * One row of the topic table with its helpers. Topic strings are only ever produced by `build`
  * and read by `match`, so no other code writes or parses a topic by hand.
  */
-export interface Topic<P extends ParamSchemas = ParamSchemas, S extends z.ZodType = z.ZodType>
-  extends TopicSpec<P, S> {
+export interface Topic<
+  P extends ParamSchemas = ParamSchemas,
+  S extends z.ZodType = z.ZodType,
+> extends TopicSpec<P, S> {
   readonly segments: readonly TemplateSegment[];
   /** The topic for these parameters; throws `TOPIC_INVALID` on an invalid value. */
   build(params: TopicParams<P>): string;

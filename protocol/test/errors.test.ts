@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../src/errors.js';
+import { CommandErrorCode } from '../src/payloads/command.js';
 
 interface DocumentedCode {
   readonly code: string;
@@ -46,5 +47,17 @@ describe('docs/errors.md', () => {
   it('documents each code once', () => {
     const codes = documented.map((entry) => entry.code);
     expect(codes.filter((code, index) => codes.indexOf(code) !== index)).toEqual([]);
+  });
+});
+
+describe('docs/errors.md command result codes', () => {
+  const markdown = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
+  const section = markdown.split('## Command result codes')[1]?.split('\n## ')[0] ?? '';
+  const documented = [
+    ...section.matchAll(/^\|\s*`([A-Z][A-Z0-9_]*)`\s*\|\s*(\S.*?)\s*\|\s*$/gm),
+  ].map((m) => m[1]);
+
+  it('documents exactly the codes a device may answer with', () => {
+    expect([...documented].sort()).toEqual([...CommandErrorCode.options].sort());
   });
 });

@@ -5,7 +5,11 @@ import type { CliIo, ExitCode } from '../io.js';
 import { credentialStoreFor } from './device.js';
 
 const AddOptions = z
-  .object({ role: z.enum(['cloud', 'observer']), name: ServiceName, 'data-dir': z.string().min(1).optional() })
+  .object({
+    role: z.enum(['cloud', 'observer']),
+    name: ServiceName,
+    'data-dir': z.string().min(1).optional(),
+  })
   .strict();
 
 /**

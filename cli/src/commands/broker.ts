@@ -6,10 +6,14 @@ import { untilSignal } from '../io.js';
 /** `hameau broker`: the MQTT broker, configured from the environment (see broker/README). */
 export async function brokerCommand(_argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const config = brokerConfigFromEnv(io.env);
-  const broker = await startBroker(config, { log: pino({ name: 'broker', level: io.env.HAMEAU_LOG_LEVEL ?? 'info' }) });
-  io.out(`broker listening: mqtt ${config.tls ? 'mqtts' : 'mqtt'}://${config.host}:${broker.mqtt.port}` +
-    (broker.ws ? `, websocket on port ${broker.ws.port}` : '') +
-    (broker.http ? `, health on http://${config.host}:${broker.http.port}/healthz` : ''));
+  const broker = await startBroker(config, {
+    log: pino({ name: 'broker', level: io.env.HAMEAU_LOG_LEVEL ?? 'info' }),
+  });
+  io.out(
+    `broker listening: mqtt ${config.tls ? 'mqtts' : 'mqtt'}://${config.host}:${broker.mqtt.port}` +
+      (broker.ws ? `, websocket on port ${broker.ws.port}` : '') +
+      (broker.http ? `, health on http://${config.host}:${broker.http.port}/healthz` : ''),
+  );
   const signal = await (io.stopSignal ?? untilSignal());
   io.out(`${signal}: stopping broker`);
   await broker.close();

@@ -8,10 +8,14 @@ import type { CliIo, ExitCode } from '../io.js';
 const DataDir = z.string().min(1).optional();
 
 export function credentialStoreFor(dataDir: string | undefined, env: NodeJS.ProcessEnv) {
-  return new FileCredentialStore(join(resolve(dataDir ?? env.HAMEAU_DATA_DIR ?? './data'), 'credentials.json'));
+  return new FileCredentialStore(
+    join(resolve(dataDir ?? env.HAMEAU_DATA_DIR ?? './data'), 'credentials.json'),
+  );
 }
 
-const AddOptions = z.object({ site: SiteId, id: DeviceId, kind: DeviceKind, 'data-dir': DataDir }).strict();
+const AddOptions = z
+  .object({ site: SiteId, id: DeviceId, kind: DeviceKind, 'data-dir': DataDir })
+  .strict();
 
 /** `hameau device add|list|remove`: manages device identities (the broker's accounts). */
 export async function deviceCommand(argv: readonly string[], io: CliIo): Promise<ExitCode> {
@@ -31,9 +35,18 @@ export async function deviceCommand(argv: readonly string[], io: CliIo): Promise
       return 0;
     }
     case 'list': {
-      const o = parseOptions('device list', rest, ['data-dir'], z.object({ 'data-dir': DataDir }).strict());
+      const o = parseOptions(
+        'device list',
+        rest,
+        ['data-dir'],
+        z.object({ 'data-dir': DataDir }).strict(),
+      );
       for (const a of credentialStoreFor(o['data-dir'], io.env).list()) {
-        io.out(a.role === 'device' ? `${a.site}/${a.device}\t${a.kind}\t${a.createdAt}` : `${a.name}\t${a.role}\t${a.createdAt}`);
+        io.out(
+          a.role === 'device'
+            ? `${a.site}/${a.device}\t${a.kind}\t${a.createdAt}`
+            : `${a.name}\t${a.role}\t${a.createdAt}`,
+        );
       }
       return 0;
     }
@@ -45,11 +58,15 @@ export async function deviceCommand(argv: readonly string[], io: CliIo): Promise
         z.object({ site: SiteId, id: DeviceId, 'data-dir': DataDir }).strict(),
       );
       const removed = credentialStoreFor(o['data-dir'], io.env).remove(`${o.site}/${o.id}`);
-      io[removed ? 'out' : 'err'](removed ? `device ${o.site}/${o.id} removed` : `no device ${o.site}/${o.id}`);
+      io[removed ? 'out' : 'err'](
+        removed ? `device ${o.site}/${o.id} removed` : `no device ${o.site}/${o.id}`,
+      );
       return removed ? 0 : 1;
     }
     default:
-      io.err('usage: hameau device add --site S --id D --kind locker|meters|lighting [--data-dir DIR]');
+      io.err(
+        'usage: hameau device add --site S --id D --kind locker|meters|lighting [--data-dir DIR]',
+      );
       io.err('       hameau device list [--data-dir DIR]');
       io.err('       hameau device remove --site S --id D [--data-dir DIR]');
       return 2;

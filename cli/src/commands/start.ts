@@ -1,6 +1,11 @@
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { FileCredentialStore, brokerConfigFromEnv, credentialsPath, startBroker } from '@hameau/broker';
+import {
+  FileCredentialStore,
+  brokerConfigFromEnv,
+  credentialsPath,
+  startBroker,
+} from '@hameau/broker';
 import type { DeviceKind } from '@hameau/protocol';
 import { pino } from 'pino';
 import type { CliIo, ExitCode } from '../io.js';
@@ -39,11 +44,17 @@ export async function startCommand(_argv: readonly string[], io: CliIo): Promise
   const accounts = [await store.add({ role: 'cloud', name: 'cloud' }, now)];
   for (const d of DEMO_DEVICES) accounts.push(await store.add({ role: 'device', ...d }, now));
 
-  const broker = await startBroker(config, { log: pino({ name: 'broker', level: io.env.HAMEAU_LOG_LEVEL ?? 'info' }) });
+  const broker = await startBroker(config, {
+    log: pino({ name: 'broker', level: io.env.HAMEAU_LOG_LEVEL ?? 'info' }),
+  });
   io.out('');
   io.out('Hameau demo town');
-  io.out(`  MQTT broker      mqtt://${config.host}:${broker.mqtt.port}` + (broker.ws ? `  (WebSocket ws://${config.host}:${broker.ws.port})` : ''));
-  if (broker.http) io.out(`  Broker health    http://${config.host}:${broker.http.port}/healthz  and /metrics`);
+  io.out(
+    `  MQTT broker      mqtt://${config.host}:${broker.mqtt.port}` +
+      (broker.ws ? `  (WebSocket ws://${config.host}:${broker.ws.port})` : ''),
+  );
+  if (broker.http)
+    io.out(`  Broker health    http://${config.host}:${broker.http.port}/healthz  and /metrics`);
   io.out('  Demo credentials (generated for this run):');
   for (const a of accounts) io.out(`    ${a.username.padEnd(18)} ${a.password}`);
   io.out('Press Ctrl-C to stop.');

@@ -61,4 +61,3 @@ export const CommandResultPayload = z.discriminatedUnion('status', [
     .strict(),
 ]);
 export type CommandResultPayload = z.infer<typeof CommandResultPayload>;
-

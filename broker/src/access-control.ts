@@ -47,10 +47,16 @@ export interface AccessControlDeps {
 export function createAccessControl({ credentials, metrics, log }: AccessControlDeps) {
   const principals: Principals = new WeakMap();
 
-  const refuse = (client: Client, reason: string, err: AuthenticateError) => {
+  /** Counts and logs a refused CONNECT and builds the error that makes aedes send `code`. */
+  const refuse = (
+    client: Client,
+    reason: string,
+    code: (typeof CONNACK)[keyof typeof CONNACK],
+    message: string,
+  ): AuthenticateError => {
     metrics.connectionsRefused.inc(reason);
     log.warn({ clientId: client.id, reason }, 'connect refused');
-    return err;
+    return refusal(code, message);
   };
 
   const authenticate = (
@@ -60,10 +66,7 @@ export function createAccessControl({ credentials, metrics, log }: AccessControl
     done: (error: AuthenticateError | null, success: boolean | null) => void,
   ): void => {
     if (username === undefined || password === undefined) {
-      done(
-        refuse(client, 'anonymous', refusal(CONNACK.notAuthorized, 'credentials required')),
-        false,
-      );
+      done(refuse(client, 'anonymous', CONNACK.notAuthorized, 'credentials required'), false);
       return;
     }
     let account: ReturnType<CredentialStore['find']>;
@@ -71,10 +74,7 @@ export function createAccessControl({ credentials, metrics, log }: AccessControl
       account = parseUsername(username) === null ? undefined : credentials.find(username);
     } catch (err) {
       log.error({ err }, 'credential store unreadable');
-      done(
-        refuse(client, 'store-error', refusal(CONNACK.serverUnavailable, 'try again later')),
-        false,
-      );
+      done(refuse(client, 'store-error', CONNACK.serverUnavailable, 'try again later'), false);
       return;
     }
     // Verify against a real hash even for an unknown user so timing does not reveal which
@@ -84,11 +84,7 @@ export function createAccessControl({ credentials, metrics, log }: AccessControl
       (ok) => {
         if (!ok || account === undefined) {
           done(
-            refuse(
-              client,
-              'bad-credentials',
-              refusal(CONNACK.badCredentials, 'bad username or password'),
-            ),
+            refuse(client, 'bad-credentials', CONNACK.badCredentials, 'bad username or password'),
             false,
           );
           return;
@@ -99,7 +95,8 @@ export function createAccessControl({ credentials, metrics, log }: AccessControl
             refuse(
               client,
               'client-id-mismatch',
-              refusal(CONNACK.identifierRejected, 'client id does not match identity'),
+              CONNACK.identifierRejected,
+              'client id does not match identity',
             ),
             false,
           );
@@ -114,7 +111,8 @@ export function createAccessControl({ credentials, metrics, log }: AccessControl
               refuse(
                 client,
                 `will-${denial}`,
-                refusal(CONNACK.notAuthorized, `will not allowed: ${denial}`),
+                CONNACK.notAuthorized,
+                `will not allowed: ${denial}`,
               ),
               false,
             );
@@ -126,10 +124,7 @@ export function createAccessControl({ credentials, metrics, log }: AccessControl
       },
       (err: unknown) => {
         log.error({ err }, 'password verification failed');
-        done(
-          refuse(client, 'verify-error', refusal(CONNACK.serverUnavailable, 'try again later')),
-          false,
-        );
+        done(refuse(client, 'verify-error', CONNACK.serverUnavailable, 'try again later'), false);
       },
     );
   };

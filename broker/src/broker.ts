@@ -7,7 +7,7 @@ import {
   type Server,
   type Socket,
 } from 'node:net';
-import { Duplex, Readable } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
 import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type AedesOptions, type Client } from 'aedes';
 import AsyncRedisPersistence from 'aedes-persistence-redis/asyncPersistence.js';
@@ -22,7 +22,7 @@ import { FileCredentialStore, type CredentialStore } from './credential-store.js
 import { createHealthServer } from './health-server.js';
 import { closeServer, listen } from './listen.js';
 import { BrokerMetrics } from './metrics.js';
-import { PacketSizeGuard, PacketTooLargeError } from './packet-size-guard.js';
+import { limitPacketSize } from './packet-size-guard.js';
 
 export interface BrokerDeps {
   /** Defaults to `<dataDir>/credentials.json`. */
@@ -102,18 +102,11 @@ export async function startBroker(
     socket.destroy();
     return false;
   };
-  const guarded = (stream: Duplex): Duplex => {
-    const guard = new PacketSizeGuard(config.limits.maxPacketBytes);
-    guard.on('error', (err) => {
-      // Destroying the wrapper (a disconnect, a drain timeout) also lands here.
-      if (!(err instanceof PacketTooLargeError)) return;
+  const guarded = (stream: Duplex): Duplex =>
+    limitPacketSize(stream, config.limits.maxPacketBytes, (err) => {
       metrics.connectionsRefused.inc('packet-too-large');
       log.warn({ err: err.message }, 'closing client: packet too large');
-      stream.destroy();
     });
-    stream.pipe(guard);
-    return Duplex.from({ readable: guard, writable: stream });
-  };
 
   // With TLS, admission (rate limit) happens on the raw socket, before the costly handshake, and a
   // socket that never completes the handshake is dropped after the connect timeout.

@@ -18,15 +18,13 @@ export function createHealthServer(deps: {
     }
     if (url === '/healthz') {
       const healthy = !deps.aedes.closed;
-      res
-        .writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' })
-        .end(
-          JSON.stringify({
-            status: healthy ? 'ok' : 'closed',
-            clients: deps.aedes.connectedClients,
-            brokerId: deps.aedes.id,
-          }),
-        );
+      res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          status: healthy ? 'ok' : 'closed',
+          clients: deps.aedes.connectedClients,
+          brokerId: deps.aedes.id,
+        }),
+      );
       return;
     }
     if (url === '/metrics') {

@@ -53,7 +53,11 @@ async function publishGetsThrough(p: Principal, topic: string, retain: boolean):
     p,
     p.role === 'device' ? undefined : `${creds.get(p)?.username ?? ''}:pub`,
   );
-  const closed = new Promise<'closed'>((resolve) => client.once('close', () => { resolve('closed'); }));
+  const closed = new Promise<'closed'>((resolve) =>
+    client.once('close', () => {
+      resolve('closed');
+    }),
+  );
   const outcome = await Promise.race([
     client.publishAsync(topic, body, { qos: 1, retain }).then(() => 'acked' as const),
     closed,

@@ -33,8 +33,9 @@ export function checkPublish(
 ): AclDenial | null {
   if (topic.startsWith('$')) return 'sys-topic';
   if (topic.includes('+') || topic.includes('#')) return 'wildcard-in-publish';
+  const levels = topic.split('/');
   for (const row of TOPIC_LIST) {
-    const params = row.match(topic);
+    const params = row.matchLevels(levels);
     if (params === null) continue;
     if (!row.publishers.includes(principal.role)) return 'role-may-not-publish';
     if (principal.role === 'device') {

@@ -23,7 +23,26 @@ export function parseTemplate(template: string, params: ParamSchemas): readonly 
   });
 }
 
-/** True when `value` is a valid value for the parameter. */
+const validity = new WeakMap<z.ZodType<string>, Map<string, boolean>>();
+/** Distinct values remembered per schema; a town has far fewer sites, devices and streams. */
+const MAX_REMEMBERED = 10_000;
+
+/**
+ * True when `value` is a valid value for the parameter. Results are remembered per schema: the
+ * broker checks every PUBLISH topic, and the same few ids recur, so a map lookup replaces a zod
+ * parse on the hot path.
+ */
 export function isValidParam(schema: z.ZodType<string>, value: string): boolean {
-  return schema.safeParse(value).success;
+  let known = validity.get(schema);
+  if (known === undefined) {
+    known = new Map();
+    validity.set(schema, known);
+  }
+  let valid = known.get(value);
+  if (valid === undefined) {
+    valid = schema.safeParse(value).success;
+    if (known.size >= MAX_REMEMBERED) known.clear();
+    known.set(value, valid);
+  }
+  return valid;
 }

@@ -42,6 +42,8 @@ export interface Topic<
   build(params: TopicParams<P>): string;
   /** The parameters when `topic` is an instance of this template, else null. */
   match(topic: string): TopicParams<P> | null;
+  /** `match` for a topic already split into levels (the broker splits once for all rows). */
+  matchLevels(levels: readonly string[]): TopicParams<P> | null;
   /** A subscription filter: given parameters are fixed, the others become `+`. */
   filter(params?: Partial<TopicParams<P>>): string;
   /** Decodes and validates a payload; throws `PAYLOAD_NOT_JSON` or `PAYLOAD_INVALID`. */
@@ -78,8 +80,7 @@ export function defineTopic<P extends ParamSchemas, S extends z.ZodType>(
       })
       .join('/');
 
-  const match = (topic: string): TopicParams<P> | null => {
-    const levels = topic.split('/');
+  const matchLevels = (levels: readonly string[]): TopicParams<P> | null => {
     if (levels.length !== segments.length) return null;
     const out: Record<string, string> = {};
     for (let i = 0; i < segments.length; i++) {
@@ -94,6 +95,8 @@ export function defineTopic<P extends ParamSchemas, S extends z.ZodType>(
     }
     return out as TopicParams<P>;
   };
+
+  const match = (topic: string): TopicParams<P> | null => matchLevels(topic.split('/'));
 
   const filter = (params: Partial<TopicParams<P>> = {}): string =>
     segments
@@ -139,5 +142,5 @@ export function defineTopic<P extends ParamSchemas, S extends z.ZodType>(
     return Buffer.from(JSON.stringify(result.data));
   };
 
-  return Object.freeze({ ...spec, segments, build, match, filter, decode, encode });
+  return Object.freeze({ ...spec, segments, build, match, matchLevels, filter, decode, encode });
 }

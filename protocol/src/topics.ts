@@ -107,8 +107,9 @@ export const TOPIC_LIST: readonly Topic[] = Object.values(TOPICS);
 
 /** Finds the table row a concrete topic belongs to, with its parameters. */
 export function matchTopic(topic: string): { topic: Topic; params: Record<string, string> } | null {
+  const levels = topic.split('/');
   for (const row of TOPIC_LIST) {
-    const params = row.match(topic);
+    const params = row.matchLevels(levels);
     if (params !== null) return { topic: row, params };
   }
   return null;

@@ -77,7 +77,9 @@ export async function startBroker(
   // DISCONNECT as an AbortError from the stream wrapper: count each client once, real errors only.
   const counted = new WeakSet<object>();
   const onClientError = (client: Client, err: Error) => {
-    if (err.name === 'AbortError' || counted.has(client)) return;
+    // A refused CONNECT (aedes sets errorCode) is already counted under connections refused.
+    const refused = (err as { errorCode?: number }).errorCode !== undefined;
+    if (err.name === 'AbortError' || refused || counted.has(client)) return;
     counted.add(client);
     metrics.clientErrors.inc();
     log.info({ clientId: client.id, err: err.message }, 'client closed after error');

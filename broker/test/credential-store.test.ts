@@ -1,13 +1,21 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, HameauError } from '@hameau/protocol';
 import { FileCredentialStore } from '../src/credential-store.js';
 import { verifySecret } from '../src/secret-hash.js';
 
 const now = new Date('2026-11-25T12:00:00Z');
-const file = () => join(mkdtempSync(join(tmpdir(), 'hameau-cred-')), 'credentials.json');
+const dirs: string[] = [];
+const file = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hameau-cred-'));
+  dirs.push(dir);
+  return join(dir, 'credentials.json');
+};
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('FileCredentialStore', () => {
   it('starts empty when there is no file: no default account', () => {

@@ -51,9 +51,11 @@ describe('PacketSizeMeter', () => {
 });
 
 describe('limitPacketSize', () => {
-  it('passes what the reader reads and destroys the stream on an oversized packet', () => {
+  it('passes what the reader reads and destroys the stream on an oversized packet', async () => {
     const stream = new PassThrough();
     const seen: PacketTooLargeError[] = [];
+    const destroyedWith: Error[] = [];
+    stream.on('error', (err) => destroyedWith.push(err));
     limitPacketSize(stream, 100, (err) => seen.push(err));
     stream.write(smallPublish);
     expect(stream.read()).toEqual(smallPublish);
@@ -61,5 +63,7 @@ describe('limitPacketSize', () => {
     expect(stream.read()).toBeNull();
     expect(seen).toHaveLength(1);
     expect(stream.destroyed).toBe(true);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(destroyedWith).toEqual(seen);
   });
 });

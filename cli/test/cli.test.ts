@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, afterAll } from 'vitest';
 import { TOPICS } from '@hameau/protocol';
 import { main } from '../src/main.js';
 
@@ -32,7 +32,15 @@ function stopper() {
   };
 }
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'hameau-cli-'));
+const dirs: string[] = [];
+const tmp = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hameau-cli-'));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('hameau device add', () => {
   it('prints the password once and stores only its scrypt hash', async () => {

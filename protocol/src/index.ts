@@ -11,3 +11,4 @@ export * from './payloads/event.js';
 export * from './payloads/status.js';
 export * from './payloads/telemetry.js';
 export * from './asyncapi.js';
+export * from './clock.js';

@@ -8,7 +8,7 @@ import {
   type Principal,
 } from '@hameau/protocol';
 import type { Logger } from 'pino';
-import type { CredentialStore } from './credential-store.js';
+import type { CredentialRecord, CredentialStore } from './credential-store.js';
 import type { BrokerMetrics } from './metrics.js';
 import { verifySecret } from './secret-hash.js';
 
@@ -59,67 +59,57 @@ export function createAccessControl({ credentials, metrics, log }: AccessControl
     return refusal(code, message);
   };
 
+  /** Decides a CONNECT: the identity it proves, or the refusal to send. */
+  const decide = async (
+    client: Client,
+    username: string | undefined,
+    password: Buffer | undefined,
+  ): Promise<Principal | AuthenticateError> => {
+    if (username === undefined || password === undefined) {
+      return refuse(client, 'anonymous', CONNACK.notAuthorized, 'credentials required');
+    }
+    let account: CredentialRecord | undefined;
+    try {
+      account = parseUsername(username) === null ? undefined : await credentials.find(username);
+    } catch (err) {
+      log.error({ err }, 'credential store unreadable');
+      return refuse(client, 'store-error', CONNACK.serverUnavailable, 'try again later');
+    }
+    // Verify against a real hash even for an unknown user so timing does not reveal which
+    // usernames exist.
+    const ok = await verifySecret(password.toString('utf8'), account?.hash ?? UNKNOWN_USER_HASH);
+    if (!ok || account === undefined) {
+      return refuse(client, 'bad-credentials', CONNACK.badCredentials, 'bad username or password');
+    }
+    const principal = account.principal;
+    if (!clientIdAllowed(principal, client.id)) {
+      const why = 'client id does not match identity';
+      return refuse(client, 'client-id-mismatch', CONNACK.identifierRejected, why);
+    }
+    // aedes keeps the CONNECT's will here until the session is set up; checking it now means a
+    // device cannot leave a will on another device's topic.
+    const will = (client as unknown as { _will?: { topic: string; retain?: boolean } | null })
+      ._will;
+    const denial = will ? checkPublish(principal, will.topic, will.retain === true) : null;
+    if (denial !== null) {
+      return refuse(client, `will-${denial}`, CONNACK.notAuthorized, `will not allowed: ${denial}`);
+    }
+    return principal;
+  };
+
   const authenticate = (
     client: Client,
     username: Readonly<string | undefined>,
     password: Readonly<Buffer | undefined>,
     done: (error: AuthenticateError | null, success: boolean | null) => void,
   ): void => {
-    if (username === undefined || password === undefined) {
-      done(refuse(client, 'anonymous', CONNACK.notAuthorized, 'credentials required'), false);
-      return;
-    }
-    let account: ReturnType<CredentialStore['find']>;
-    try {
-      account = parseUsername(username) === null ? undefined : credentials.find(username);
-    } catch (err) {
-      log.error({ err }, 'credential store unreadable');
-      done(refuse(client, 'store-error', CONNACK.serverUnavailable, 'try again later'), false);
-      return;
-    }
-    // Verify against a real hash even for an unknown user so timing does not reveal which
-    // usernames exist.
-    const hash = account?.hash ?? UNKNOWN_USER_HASH;
-    verifySecret(password.toString('utf8'), hash).then(
-      (ok) => {
-        if (!ok || account === undefined) {
-          done(
-            refuse(client, 'bad-credentials', CONNACK.badCredentials, 'bad username or password'),
-            false,
-          );
+    decide(client, username, password).then(
+      (outcome) => {
+        if (outcome instanceof Error) {
+          done(outcome, false);
           return;
         }
-        const principal = account.principal;
-        if (!clientIdAllowed(principal, client.id)) {
-          done(
-            refuse(
-              client,
-              'client-id-mismatch',
-              CONNACK.identifierRejected,
-              'client id does not match identity',
-            ),
-            false,
-          );
-          return;
-        }
-        const will = (client as unknown as { _will?: { topic: string; retain?: boolean } | null })
-          ._will;
-        if (will) {
-          const denial = checkPublish(principal, will.topic, will.retain === true);
-          if (denial !== null) {
-            done(
-              refuse(
-                client,
-                `will-${denial}`,
-                CONNACK.notAuthorized,
-                `will not allowed: ${denial}`,
-              ),
-              false,
-            );
-            return;
-          }
-        }
-        principals.set(client, principal);
+        principals.set(client, outcome);
         done(null, true);
       },
       (err: unknown) => {
@@ -144,19 +134,27 @@ export function createAccessControl({ credentials, metrics, log }: AccessControl
     packet: PublishPacket,
     callback: (error?: Error | null) => void,
   ): void => {
-    // `client` is null for a will published on behalf of a client of a dead cluster peer; a
-    // device's client id is its username, which names the identity the will was checked for.
-    const principal = client ? principals.get(client) : willOwner(packet);
-    const denial =
-      principal === undefined
-        ? 'unknown-topic'
-        : checkPublish(principal, packet.topic, packet.retain);
-    if (denial === null) {
-      callback(null);
+    const decided = (principal: Principal | undefined) => {
+      const denial =
+        principal === undefined
+          ? 'unknown-topic'
+          : checkPublish(principal, packet.topic, packet.retain);
+      if (denial === null) {
+        callback(null);
+        return;
+      }
+      deny('publish', client, packet.topic, denial);
+      callback(new Error(`publish to ${packet.topic} denied: ${denial}`));
+    };
+    if (client) {
+      decided(principals.get(client));
       return;
     }
-    deny('publish', client, packet.topic, denial);
-    callback(new Error(`publish to ${packet.topic} denied: ${denial}`));
+    // `client` is null for a will published on behalf of a client of a dead cluster peer; a
+    // device's client id is its username, which names the identity the will was checked for.
+    willOwner(packet).then(decided, () => {
+      decided(undefined);
+    });
   };
 
   const authorizeSubscribe = (
@@ -177,15 +175,11 @@ export function createAccessControl({ credentials, metrics, log }: AccessControl
     callback(null, null);
   };
 
-  function willOwner(packet: PublishPacket): Principal | undefined {
+  async function willOwner(packet: PublishPacket): Promise<Principal | undefined> {
     const clientId = (packet as PublishPacket & { clientId?: string }).clientId;
     if (clientId === undefined) return undefined;
-    try {
-      const owner = credentials.find(clientId)?.principal;
-      return owner?.role === 'device' ? owner : undefined;
-    } catch {
-      return undefined;
-    }
+    const owner = (await credentials.find(clientId))?.principal;
+    return owner?.role === 'device' ? owner : undefined;
   }
 
   return { authenticate, authorizePublish, authorizeSubscribe, principals };

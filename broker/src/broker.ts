@@ -16,9 +16,13 @@ import MQEmitterRedis from 'mqemitter-redis';
 import { pino, type Logger } from 'pino';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { createAccessControl } from './access-control.js';
-import { credentialsPath, type BrokerConfig } from './config.js';
+import { credentialsPath, registryPath, type BrokerConfig } from './config.js';
 import { ConnectionRateLimiter } from './connection-rate-limiter.js';
 import { FileCredentialStore, type CredentialStore } from './credential-store.js';
+import {
+  PostgresRegistryCredentialStore,
+  SqliteRegistryCredentialStore,
+} from './registry-credential-store.js';
 import { createHealthServer } from './health-server.js';
 import { closeServer, listen } from './listen.js';
 import { BrokerMetrics } from './metrics.js';
@@ -46,7 +50,7 @@ export async function startBroker(
   deps: BrokerDeps = {},
 ): Promise<RunningBroker> {
   const log = deps.log ?? pino({ name: 'broker' });
-  const credentials = deps.credentials ?? new FileCredentialStore(credentialsPath(config));
+  const credentials = deps.credentials ?? credentialStoreFor(config);
   const metrics = new BrokerMetrics();
   const access = createAccessControl({ credentials, metrics, log });
   const cluster = config.redisUrl === undefined ? null : createRedisCluster(config.redisUrl, log);
@@ -207,7 +211,18 @@ export async function startBroker(
     }
     await stopped;
     await cluster?.close();
+    // A store the broker opened itself (a registry connection) is the broker's to close.
+    if (deps.credentials === undefined && 'close' in credentials) {
+      await (credentials as { close(): unknown }).close();
+    }
   }
+}
+
+function credentialStoreFor(config: BrokerConfig): CredentialStore {
+  if (config.credentials === 'file') return new FileCredentialStore(credentialsPath(config));
+  return config.databaseUrl === undefined
+    ? new SqliteRegistryCredentialStore(registryPath(config))
+    : new PostgresRegistryCredentialStore(config.databaseUrl);
 }
 
 /**

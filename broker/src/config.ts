@@ -19,8 +19,15 @@ export const BrokerConfig = z
       .object({ certFile: z.string().min(1), keyFile: z.string().min(1) })
       .strict()
       .optional(),
-    /** Holds `credentials.json`. */
+    /** Holds `credentials.json` and, by default, the API's `hameau.sqlite`. */
     dataDir: z.string().min(1).default('./data'),
+    /**
+     * Where accounts come from: `file` is `<dataDir>/credentials.json` (written by `hameau device
+     * add` on a broker run alone); `registry` is the cloud API's device registry, in
+     * PostgreSQL when `databaseUrl` is set, else in `<dataDir>/hameau.sqlite`.
+     */
+    credentials: z.enum(['file', 'registry']).default('file'),
+    databaseUrl: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     /** When set, sessions and routing go through Redis so several brokers serve one fleet. */
     redisUrl: z.url({ protocol: /^rediss?$/ }).optional(),
     limits: z
@@ -49,6 +56,8 @@ export const BROKER_ENV = {
   HAMEAU_MQTT_WS_PORT: 'wsPort',
   HAMEAU_BROKER_HTTP_PORT: 'httpPort',
   HAMEAU_DATA_DIR: 'dataDir',
+  HAMEAU_BROKER_CREDENTIALS: 'credentials',
+  DATABASE_URL: 'databaseUrl',
   REDIS_URL: 'redisUrl',
   HAMEAU_MQTT_MAX_PACKET_BYTES: 'limits.maxPacketBytes',
   HAMEAU_MQTT_CONNECTIONS_PER_SECOND: 'limits.connectionsPerSecond',
@@ -103,4 +112,9 @@ export function parseBrokerConfig(
 
 export function credentialsPath(config: Pick<BrokerConfig, 'dataDir'>): string {
   return join(config.dataDir, 'credentials.json');
+}
+
+/** The API's embedded database, which holds the device registry when no `DATABASE_URL` is set. */
+export function registryPath(config: Pick<BrokerConfig, 'dataDir'>): string {
+  return join(config.dataDir, 'hameau.sqlite');
 }

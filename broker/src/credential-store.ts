@@ -48,10 +48,16 @@ export type Account = z.infer<typeof Account>;
 
 const CredentialFile = z.object({ version: z.literal(1), accounts: z.array(Account) }).strict();
 
-/** Where the broker looks up who may connect. */
+/** An identity and its stored secret hash. */
+export interface CredentialRecord {
+  readonly principal: Principal;
+  readonly hash: string;
+}
+
+/** Where the broker looks up who may connect: a file, the cloud registry, or memory. */
 export interface CredentialStore {
   /** The account for a username and its stored hash, or undefined. */
-  find(username: string): { principal: Principal; hash: string } | undefined;
+  find(username: string): CredentialRecord | undefined | Promise<CredentialRecord | undefined>;
 }
 
 export function principalOf(account: Account): Principal {
@@ -80,7 +86,7 @@ export class FileCredentialStore implements CredentialStore {
     return this.#path;
   }
 
-  find(username: string): { principal: Principal; hash: string } | undefined {
+  find(username: string): CredentialRecord | undefined {
     this.#reloadIfChanged();
     const account = this.#byUsername.get(username);
     return account && { principal: principalOf(account), hash: account.hash };
@@ -174,7 +180,7 @@ function fileSignature(path: string): string | null {
 
 /** A fixed in-memory store, for tests and benchmarks that create accounts programmatically. */
 export class MemoryCredentialStore implements CredentialStore {
-  readonly #accounts = new Map<string, { principal: Principal; hash: string }>();
+  readonly #accounts = new Map<string, CredentialRecord>();
 
   async add(principal: Principal): Promise<string> {
     const secret = generateSecret();
@@ -182,7 +188,7 @@ export class MemoryCredentialStore implements CredentialStore {
     return secret;
   }
 
-  find(username: string): { principal: Principal; hash: string } | undefined {
+  find(username: string): CredentialRecord | undefined {
     return this.#accounts.get(username);
   }
 }

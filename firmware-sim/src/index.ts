@@ -1,1 +1,16 @@
-export {};
+export * from './sim-device.js';
+export * from './device-type.js';
+export * from './device-registry.js';
+export * from './faults/fault.js';
+export * from './faults/fault-injector.js';
+export * from './faults/garbage.js';
+export * from './transport/line-splitter.js';
+export * from './transport/tcp-device-server.js';
+export * from './devices/counter/counter-protocol.js';
+export * from './devices/counter/counter-options.js';
+export * from './devices/counter/counter-device.js';
+export * from './devices/counter/counter-type.js';
+export * from './scenario/scenario-file.js';
+export * from './scenario/scenario.js';
+export * from './cli/sim-main.js';
+export * from './cli/until-signal.js';

@@ -3,6 +3,7 @@ import { accountCommand } from './commands/account.js';
 import { brokerCommand } from './commands/broker.js';
 import { deviceCommand } from './commands/device.js';
 import { startCommand } from './commands/start.js';
+import { simMain } from '@hameau/firmware-sim';
 import type { CliIo, ExitCode } from './io.js';
 
 const COMMANDS: Record<
@@ -13,6 +14,7 @@ const COMMANDS: Record<
   broker: { summary: 'run the MQTT broker (configured by HAMEAU_* variables)', run: brokerCommand },
   device: { summary: 'add, list or remove device identities', run: deviceCommand },
   account: { summary: 'add a cloud or observer service account', run: accountCommand },
+  sim: { summary: 'run device simulators from a scenario file', run: simMain },
 };
 
 function usage(io: CliIo): void {

@@ -1,0 +1,245 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { Aedes } from 'aedes';
+import { connectAsync, type MqttClient } from 'mqtt';
+import { pino } from 'pino';
+import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { ManualClock, TOPICS, type TelemetryPayload } from '@hameau/protocol';
+import { MqttLink } from '../../src/link/mqtt-link.js';
+import { Outbox } from '../../src/outbox/outbox.js';
+import { AgentState } from '../../src/store/agent-state.js';
+import { openAgentDb } from '../../src/store/agent-db.js';
+import { startTcpProxy } from './tcp-proxy.js';
+
+const log = pino({ level: 'silent' });
+
+/** Brokers the link must work with unchanged: the machine's Mosquitto, and aedes. */
+const brokers: [
+  string,
+  () => Promise<{ host: string; port: number; close: () => Promise<void> }>,
+][] = [
+  [
+    'mosquitto',
+    () => Promise.resolve({ host: '127.0.0.1', port: 1883, close: () => Promise.resolve() }),
+  ],
+  [
+    'aedes',
+    async () => {
+      const aedes = await Aedes.createBroker();
+      const server: Server = createServer({ noDelay: true }, (s) => aedes.handle(s));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return {
+        host: '127.0.0.1',
+        port: (server.address() as AddressInfo).port,
+        close: async () => {
+          await new Promise<void>((resolve) => {
+            aedes.close(() => {
+              resolve();
+            });
+          });
+          await new Promise<void>((resolve) =>
+            server.close(() => {
+              resolve();
+            }),
+          );
+        },
+      };
+    },
+  ],
+];
+
+describe.each(brokers)('MqttLink against %s', (_name, startBroker) => {
+  let broker: Awaited<ReturnType<typeof startBroker>>;
+  let observer: MqttClient;
+  const cleanups: (() => Promise<void>)[] = [];
+
+  beforeAll(async () => {
+    broker = await startBroker();
+    observer = await connectAsync(`mqtt://${broker.host}:${broker.port}`, {
+      clientId: `observer-${randomBytes(4).toString('hex')}`,
+      reconnectPeriod: 0,
+    });
+  });
+  afterAll(async () => {
+    await observer.endAsync(true);
+    await broker.close();
+  });
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  /** An agent's link through a proxy that the test can cut. */
+  async function agent(opts: { replayPerSecond?: number } = {}) {
+    const site = `t${randomBytes(4).toString('hex')}`;
+    const identity = { site, device: 'agent-1', kind: 'meters' as const };
+    const proxy = await startTcpProxy({ host: broker.host, port: broker.port });
+    const clock = new ManualClock(Date.UTC(2026, 10, 25, 21));
+    const db = openAgentDb(':memory:');
+    const outbox = new Outbox(db, { clock, maxRecords: 100_000, maxAgeMs: 86_400_000 });
+    const state = new AgentState(db);
+    const commands: string[] = [];
+    const configs: string[] = [];
+    const link = new MqttLink(
+      {
+        url: proxy.url,
+        username: `${site}/agent-1`,
+        password: 'unused-by-these-brokers',
+        keepaliveSeconds: 30,
+        reconnect: { minMs: 1_000, maxMs: 8_000 },
+        identity,
+        version: 'test',
+        replayPerSecond: opts.replayPerSecond ?? 1_000,
+        clock,
+        log,
+        outbox,
+        state,
+        random: () => 1,
+      },
+      {
+        onCommand: (name, payload) => commands.push(`${name} ${payload.toString()}`),
+        onDesiredConfig: (payload) => configs.push(payload.toString()),
+      },
+    );
+    const received: TelemetryPayload[] = [];
+    const statuses: { state: string; session: number; reason?: string | undefined }[] = [];
+    const onMessage = (topic: string, payload: Buffer) => {
+      if (TOPICS.telemetry.match(topic)?.site === site)
+        received.push(TOPICS.telemetry.decode(payload));
+      if (TOPICS.status.match(topic)?.site === site && payload.length > 0) {
+        statuses.push(TOPICS.status.decode(payload));
+      }
+    };
+    observer.on('message', onMessage);
+    await observer.subscribeAsync(
+      [TOPICS.telemetry.filter({ site }), TOPICS.status.filter({ site })],
+      {
+        qos: 1,
+      },
+    );
+    cleanups.push(async () => {
+      observer.off('message', onMessage);
+      await link.stop();
+      await proxy.close();
+      // Clear the retained status this test left on the shared broker.
+      await observer.publishAsync(TOPICS.status.build(identity), '', { qos: 1, retain: true });
+      db.close();
+    });
+    const read = (n: number) =>
+      outbox.append('telemetry', (seq, at) => ({
+        topic: TOPICS.telemetry.build({ site, device: 'agent-1', stream: 'energy' }),
+        payload: { seq, at, historical: false, source: 'm1', values: { n } },
+      }));
+    return {
+      site,
+      identity,
+      link,
+      outbox,
+      clock,
+      proxy,
+      received,
+      statuses,
+      commands,
+      configs,
+      read,
+    };
+  }
+
+  it('announces itself and delivers every reading, deleting each only after PUBACK', async () => {
+    const a = await agent();
+    a.link.start();
+    await expect.poll(() => a.link.connected).toBe(true);
+    await expect.poll(() => a.statuses.at(-1)).toMatchObject({ state: 'online', session: 1 });
+    for (let n = 1; n <= 20; n++) a.read(n);
+    await expect.poll(() => a.received.length).toBe(20);
+    expect(a.received.map((r) => r.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(a.received.every((r) => !r.historical)).toBe(true);
+    await expect.poll(() => a.outbox.stats().depth).toBe(0);
+  });
+
+  it('keeps readings through an outage and replays them oldest first, marked historical', async () => {
+    const a = await agent({ replayPerSecond: 10 });
+    a.link.start();
+    await expect.poll(() => a.link.connected).toBe(true);
+    a.read(1);
+    await expect.poll(() => a.received.length).toBe(1);
+
+    a.proxy.cut();
+    await expect.poll(() => a.link.connected).toBe(false);
+    for (let n = 2; n <= 31; n++) a.read(n);
+    expect(a.outbox.stats().depth).toBe(30);
+    // The broker published the will: the device went away without saying goodbye.
+    await expect.poll(() => a.statuses.at(-1)).toMatchObject({ state: 'offline', reason: 'will' });
+
+    a.proxy.restore();
+    await a.clock.advance(1_000); // first reconnect delay (random() = 1 → the full window)
+    await expect.poll(() => a.link.connected).toBe(true);
+    await expect.poll(() => a.statuses.at(-1)).toMatchObject({ state: 'online', session: 2 });
+    // The replay is throttled at 10/s: a live reading overtakes the backlog.
+    a.read(32);
+    await expect.poll(() => a.received.some((r) => r.seq === 32)).toBe(true);
+    expect(a.received.filter((r) => r.historical).length).toBeLessThanOrEqual(10);
+    for (let s = 0; s < 4; s++) await a.clock.advance(1_000);
+    await expect.poll(() => a.received.length).toBe(32);
+
+    const seqs = a.received.map((r) => r.seq).sort((x, y) => x - y);
+    expect(seqs).toEqual(Array.from({ length: 32 }, (_, i) => i + 1));
+    const replayed = a.received.filter((r) => r.historical).map((r) => r.seq);
+    expect(replayed).toEqual(Array.from({ length: 30 }, (_, i) => i + 2));
+    expect(a.received.find((r) => r.seq === 32)?.historical).toBe(false);
+    await expect.poll(() => a.outbox.stats().depth).toBe(0);
+  });
+
+  it('receives its commands and desired config, and nobody else’s', async () => {
+    const a = await agent();
+    a.link.start();
+    await expect.poll(() => a.link.ready).toBe(true);
+    await observer.publishAsync(
+      TOPICS.command.build({ ...a.identity, name: 'unlock' }),
+      '{"id":"c1"}',
+      { qos: 1 },
+    );
+    await observer.publishAsync(
+      TOPICS.command.build({ site: a.site, device: 'other', name: 'unlock' }),
+      '{"id":"not-mine"}',
+      { qos: 1 },
+    );
+    await observer.publishAsync(TOPICS.desiredConfig.build(a.identity), '{"version":1}', {
+      qos: 1,
+      retain: true,
+    });
+    await expect.poll(() => a.commands).toEqual(['unlock {"id":"c1"}']);
+    await expect.poll(() => a.configs).toEqual(['{"version":1}']);
+    await observer.publishAsync(TOPICS.desiredConfig.build(a.identity), '', {
+      qos: 1,
+      retain: true,
+    });
+  });
+
+  it('gets commands sent while it was offline, through its persistent session', async () => {
+    const a = await agent();
+    a.link.start();
+    await expect.poll(() => a.link.ready).toBe(true);
+    a.proxy.cut();
+    await expect.poll(() => a.link.connected).toBe(false);
+    await observer.publishAsync(
+      TOPICS.command.build({ ...a.identity, name: 'resync' }),
+      '{"id":"late"}',
+      {
+        qos: 1,
+      },
+    );
+    a.proxy.restore();
+    await a.clock.advance(1_000);
+    await expect.poll(() => a.commands).toEqual(['resync {"id":"late"}']);
+  });
+
+  it('says goodbye on stop: offline, reason shutdown, retained', async () => {
+    const a = await agent();
+    a.link.start();
+    await expect.poll(() => a.link.connected).toBe(true);
+    await a.link.stop();
+    await expect
+      .poll(() => a.statuses.at(-1))
+      .toMatchObject({ state: 'offline', reason: 'shutdown' });
+  });
+});

@@ -1,0 +1,7 @@
+import { counterModule } from './modules/counter/counter-module.js';
+import { ModuleRegistry } from './runtime/module-registry.js';
+
+/** The modules this build of the agent knows; capability issues add theirs here. */
+export function builtinModules(): ModuleRegistry {
+  return new ModuleRegistry([counterModule]);
+}

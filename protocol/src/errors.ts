@@ -15,6 +15,22 @@ export const ERROR_CODES = {
   AUTH_FAILED: { http: 401, summary: 'Unknown username or wrong password.' },
   NOT_AUTHORIZED: { http: 403, summary: 'The identity may not publish or subscribe there.' },
   CREDENTIAL_EXISTS: { http: 409, summary: 'An account with this username already exists.' },
+  VALIDATION_FAILED: { http: 400, summary: 'A request field is missing or invalid.' },
+  REQUEST_INVALID: { http: 400, summary: 'The request body could not be read.' },
+  AUTH_REQUIRED: { http: 401, summary: 'The endpoint needs a bearer token and none was sent.' },
+  TOKEN_INVALID: { http: 401, summary: 'The bearer token is unknown, malformed or revoked.' },
+  FORBIDDEN: { http: 403, summary: "The caller's role may not use this endpoint." },
+  ROUTE_NOT_FOUND: { http: 404, summary: 'No endpoint has this method and path.' },
+  DEVICE_NOT_FOUND: { http: 404, summary: 'No device with this site and device id.' },
+  TOKEN_NOT_FOUND: { http: 404, summary: 'No active API token with this id.' },
+  ACCOUNT_NOT_FOUND: { http: 404, summary: 'No service account with this name.' },
+  DEVICE_EXISTS: { http: 409, summary: 'A device with this site and device id already exists.' },
+  TOKEN_EXISTS: { http: 409, summary: 'An active API token already has this name.' },
+  BODY_TOO_LARGE: { http: 413, summary: 'The request body is larger than the server accepts.' },
+  MEDIA_TYPE_UNSUPPORTED: { http: 415, summary: 'The request body has an unsupported type.' },
+  INTERNAL_ERROR: { http: 500, summary: 'An unexpected server error; the server log has it.' },
+  DATABASE_UNAVAILABLE: { http: 503, summary: 'The database cannot be reached.' },
+  MIGRATION_FAILED: { http: 500, summary: 'A database migration failed at start.' },
 } as const satisfies Record<string, { http: number; summary: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

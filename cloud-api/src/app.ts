@@ -1,0 +1,164 @@
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import {
+  serializerCompiler,
+  validatorCompiler,
+  type FastifyPluginAsyncZod,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { Kysely } from 'kysely';
+import { pino, type Logger } from 'pino';
+import { z } from 'zod';
+import { ConfigError, type Clock } from '@hameau/protocol';
+import { accountRoutes } from './accounts/account-routes.js';
+import { createAppContext, type AppContext } from './app-context.js';
+import { auditRoutes } from './audit/audit-routes.js';
+import {
+  bearerTokenAuthenticator,
+  installAuthentication,
+  type Authenticator,
+} from './auth/authenticate.js';
+import { tokenRoutes } from './auth/token-routes.js';
+import { deviceRoutes } from './devices/device-routes.js';
+import { installErrorHandling } from './http/error-handler.js';
+import { healthRoutes } from './http/health-routes.js';
+import { registerOpenApi } from './http/openapi.js';
+import type { Schema } from './storage/schema.js';
+
+/** A domain: an encapsulated fastify plugin that receives the app context as `opts.ctx`. */
+export interface DomainPlugin {
+  /** E.g. `ingestion`; its `ctx.log` tags every line with `domain: <name>`. */
+  readonly name: string;
+  /** URL prefix of its routes; `/api/v1` for API domains. */
+  readonly prefix: string;
+  readonly plugin: FastifyPluginAsyncZod<{ ctx: AppContext }>;
+}
+
+/**
+ * The built-in domains, in registration order. A new domain (commands, alarms, lockers) is a
+ * folder with routes, schemas, service and store, and one line here.
+ */
+const DOMAINS: readonly DomainPlugin[] = [
+  { name: 'health', prefix: '', plugin: healthRoutes },
+  { name: 'devices', prefix: '/api/v1', plugin: deviceRoutes },
+  { name: 'tokens', prefix: '/api/v1', plugin: tokenRoutes },
+  { name: 'mqtt-accounts', prefix: '/api/v1', plugin: accountRoutes },
+  { name: 'audit', prefix: '/api/v1', plugin: auditRoutes },
+];
+
+const isFunction = (v: unknown): v is (...args: never[]) => unknown => typeof v === 'function';
+
+/** What `buildApp` needs. Dependencies are injected: tests pass a database, server.ts opens one. */
+export const AppOptions = z
+  .object({
+    db: z.custom<Kysely<Schema>>((v) => v instanceof Kysely, {
+      message: 'must be a Kysely instance (openDatabase(...).db), migrated',
+    }),
+    clock: z.custom<Clock>(
+      (v) =>
+        typeof v === 'object' &&
+        v !== null &&
+        isFunction((v as Partial<Clock>).now) &&
+        isFunction((v as Partial<Clock>).setTimeout),
+      { message: 'must be a Clock (systemClock, or ManualClock in tests)' },
+    ),
+    log: z
+      .custom<Logger>(
+        (v) => typeof v === 'object' && v !== null && isFunction((v as Partial<Logger>).child),
+        { message: 'must be a pino Logger' },
+      )
+      .optional(),
+    auth: z
+      .object({
+        /** Tried after the bearer token authenticator, in order. */
+        authenticators: z
+          .array(z.custom<Authenticator>(isFunction, { message: 'must be a function' }))
+          .default([]),
+      })
+      .strict()
+      .prefault({}),
+    /** Serve swagger-ui at `/docs` (the JSON document at `/docs/json` comes with it). */
+    docs: z.boolean().default(true),
+    /** Largest request body accepted, in bytes. */
+    bodyLimit: z
+      .number()
+      .int()
+      .positive()
+      .default(1024 * 1024),
+    /** Trust `X-Forwarded-*` from a reverse proxy in front of the API. */
+    trustProxy: z.boolean().default(false),
+    /** Domains added by the embedding program (e.g. MQTT ingestion), after the built-in ones. */
+    plugins: z
+      .array(
+        z.custom<DomainPlugin>(
+          (v) =>
+            typeof v === 'object' &&
+            v !== null &&
+            typeof (v as Partial<DomainPlugin>).name === 'string' &&
+            typeof (v as Partial<DomainPlugin>).prefix === 'string' &&
+            isFunction((v as Partial<DomainPlugin>).plugin),
+          { message: 'must be { name, prefix, plugin }' },
+        ),
+      )
+      .default([]),
+  })
+  .strict();
+export type AppOptions = z.input<typeof AppOptions>;
+
+/** The API's fastify instance, with the context its domains were built on. */
+export type ApiApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+> & { readonly hameau: AppContext };
+
+/**
+ * Builds the HTTP API without listening: validates the options once (every problem listed),
+ * then wires error handling, authentication, the OpenAPI document and every domain. Only
+ * server.ts listens; tests call `app.inject()`.
+ */
+export function buildApp(input: AppOptions): ApiApp {
+  const parsed = AppOptions.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(
+      'buildApp options',
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    );
+  }
+  const options = Object.freeze(parsed.data);
+  const log = options.log ?? pino({ name: 'cloud-api' });
+  const ctx = createAppContext({ db: options.db, clock: options.clock, log });
+
+  // Typed as fastify's logger interface so the instance type is the plain ApiApp one.
+  const baseLog: FastifyBaseLogger = log;
+  const fastify = Fastify({
+    loggerInstance: baseLog,
+    bodyLimit: options.bodyLimit,
+    trustProxy: options.trustProxy,
+  }).withTypeProvider<ZodTypeProvider>();
+  fastify.decorate('hameau', ctx);
+  // The decoration above is what makes the instance an ApiApp.
+  const app = fastify as ApiApp;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  // Root-level hooks and handlers apply to every domain plugin registered below.
+  installErrorHandling(app);
+  installAuthentication(app, [
+    bearerTokenAuthenticator(ctx.tokens),
+    ...options.auth.authenticators,
+  ]);
+  registerOpenApi(app, { ui: options.docs });
+  for (const domain of [...DOMAINS, ...options.plugins]) {
+    const log = ctx.log.child({ domain: domain.name });
+    void app.register(domain.plugin, { prefix: domain.prefix, ctx: { ...ctx, log } });
+  }
+  return app;
+}

@@ -1,0 +1,82 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Tables of the cloud database, as Kysely sees them. Every timestamp is integer milliseconds
+ * since the Unix epoch (a JS number on both dialects: PostgreSQL's int8 is parsed to a number by
+ * `openDatabase`), every boolean is an integer 0/1 (SQLite has no boolean type, so PostgreSQL
+ * stores the same integers and the query code is identical on both).
+ *
+ * A later migration that adds a table adds its interface here and its key to `Schema`.
+ */
+export interface Schema {
+  sites: SitesTable;
+  devices: DevicesTable;
+  mqtt_accounts: MqttAccountsTable;
+  device_status: DeviceStatusTable;
+  api_tokens: ApiTokensTable;
+  audit_log: AuditLogTable;
+}
+
+/** One place in town with one edge agent box. */
+export interface SitesTable {
+  id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface DevicesTable {
+  site_id: string;
+  device_id: string;
+  kind: string;
+  created_at: number;
+}
+
+/**
+ * Who may connect to the broker. Same shape as the broker's credential file: a device account
+ * (`site/device`) carries its site, device and kind; a service account (`cloud`, `observer`)
+ * carries none of them. `hash` is a PHC `$scrypt$…` string, never the secret.
+ */
+export interface MqttAccountsTable {
+  username: string;
+  role: 'device' | 'cloud' | 'observer';
+  site_id: string | null;
+  device_id: string | null;
+  kind: string | null;
+  hash: string;
+  created_at: number;
+}
+
+/** The last known state of a device, written by MQTT ingestion from status and telemetry. */
+export interface DeviceStatusTable {
+  site_id: string;
+  device_id: string;
+  /** 1 online, 0 offline. */
+  online: number;
+  session: number;
+  last_seen: number;
+  last_birth: number | null;
+  outbox_depth: number | null;
+  outbox_oldest_age_ms: number | null;
+  config_version: number | null;
+  updated_at: number;
+}
+
+/** Bearer tokens for the HTTP API; `hash` is the sha256 of the token, hex. */
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  role: string;
+  hash: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+/** Every mutating admin action, in order. `details` is a JSON object as text. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  actor: string;
+  action: string;
+  subject: string;
+  details: string;
+}

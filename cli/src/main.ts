@@ -1,6 +1,7 @@
 import { HameauError } from '@hameau/protocol';
 import { accountCommand } from './commands/account.js';
 import { agentCommand } from './commands/agent.js';
+import { apiCommand } from './commands/api.js';
 import { brokerCommand } from './commands/broker.js';
 import { deviceCommand } from './commands/device.js';
 import { startCommand } from './commands/start.js';
@@ -15,6 +16,7 @@ const COMMANDS: Record<
   broker: { summary: 'run the MQTT broker (configured by HAMEAU_* variables)', run: brokerCommand },
   device: { summary: 'add, list or remove device identities', run: deviceCommand },
   account: { summary: 'add a cloud or observer service account', run: accountCommand },
+  api: { summary: 'run the cloud API (HAMEAU_API_*, DATABASE_URL)', run: apiCommand },
   agent: { summary: "run a site's edge agent (--config site.yaml)", run: agentCommand },
   sim: { summary: 'run device simulators from a scenario file', run: simMain },
 };

@@ -10,7 +10,7 @@ import {
 import type { Logger } from 'pino';
 import type { CredentialRecord, CredentialStore } from './credential-store.js';
 import type { BrokerMetrics } from './metrics.js';
-import { verifySecret } from './secret-hash.js';
+import { verifySecret } from '@hameau/protocol/secret-hash';
 
 /** MQTT 3.1.1 CONNACK return codes the broker uses when refusing a CONNECT. */
 const CONNACK = {

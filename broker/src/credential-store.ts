@@ -21,7 +21,7 @@ import {
   usernameOf,
   type Principal,
 } from '@hameau/protocol';
-import { generateSecret, hashSecret } from './secret-hash.js';
+import { generateSecret, hashSecret } from '@hameau/protocol/secret-hash';
 
 const DeviceAccount = z
   .object({

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, HameauError } from '@hameau/protocol';
 import { FileCredentialStore } from '../src/credential-store.js';
-import { verifySecret } from '../src/secret-hash.js';
+import { verifySecret } from '@hameau/protocol/secret-hash';
 
 const now = new Date('2026-11-25T12:00:00Z');
 const dirs: string[] = [];

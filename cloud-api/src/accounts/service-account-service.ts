@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { HameauError, ServiceName, type Clock } from '@hameau/protocol';
 import { recordAudit } from '../audit/audit-store.js';
 import { parseInput } from '../parse-input.js';
-import { generateSecret, hashSecret } from '../security/secret-hash.js';
+import { generateSecret, hashSecret } from '@hameau/protocol/secret-hash';
 import type { Schema } from '../storage/schema.js';
 import { isUniqueViolation } from '../storage/unique-violation.js';
 import { mqttAccountStore, type MqttAccountInfo } from './mqtt-account-store.js';

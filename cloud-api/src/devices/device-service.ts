@@ -14,7 +14,7 @@ import { mqttAccountStore } from '../accounts/mqtt-account-store.js';
 import type { MqttCredentials } from '../accounts/service-account-service.js';
 import { recordAudit } from '../audit/audit-store.js';
 import { parseInput } from '../parse-input.js';
-import { generateSecret, hashSecret } from '../security/secret-hash.js';
+import { generateSecret, hashSecret } from '@hameau/protocol/secret-hash';
 import type { Schema } from '../storage/schema.js';
 import { isUniqueViolation } from '../storage/unique-violation.js';
 import { deviceStore, type DeviceRecord } from './device-store.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mqttAccountStore } from '../../src/accounts/mqtt-account-store.js';
 import { deviceStatusStore } from '../../src/devices/device-status-store.js';
-import { verifySecret } from '../../src/security/secret-hash.js';
+import { verifySecret } from '@hameau/protocol/secret-hash';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 interface ErrorJson {

@@ -4,7 +4,7 @@ import { mqttAccountStore } from '../../src/accounts/mqtt-account-store.js';
 import { listAudit } from '../../src/audit/audit-store.js';
 import { DeviceService } from '../../src/devices/device-service.js';
 import { deviceStatusStore } from '../../src/devices/device-status-store.js';
-import { verifySecret } from '../../src/security/secret-hash.js';
+import { verifySecret } from '@hameau/protocol/secret-hash';
 import { capturedLog } from '../helpers/captured-log.js';
 import { DIALECTS, useTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 

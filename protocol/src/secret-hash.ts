@@ -1,7 +1,8 @@
-// Same format and parameters as broker/src/secret-hash.ts: the broker verifies the hashes this
-// writes to mqtt_accounts. Apps never import each other, so this is a copy until both move to a
-// small shared package; a test checks a hash made by the broker verifies here.
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+
+// The credential format shared by the registry (cloud-api writes `mqtt_accounts`) and the broker
+// (which verifies against it). Node-only, so it is a separate entry point of the package
+// (`@hameau/protocol/secret-hash`) that pages never pull in.
 
 /**
  * scrypt cost. Device and service secrets are 192 random bits, so the work factor is defence in

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { afterEach, expect, it } from 'vitest';
 import { CounterDevice } from '@hameau/firmware-sim';
-import { ManualClock, TOPICS, type TelemetryPayload } from '@hameau/protocol';
+import { ManualClock, TOPICS } from '@hameau/protocol';
 import { counterModule } from '../../../src/modules/counter/counter-module.js';
 import { parseCounterReply } from '../../../src/modules/counter/counter-reply.js';
 import { Outbox } from '../../../src/outbox/outbox.js';

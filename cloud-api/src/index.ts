@@ -47,3 +47,4 @@ export { listAudit, recordAudit, type AuditEntry, type AuditRecord } from './aud
 export { ErrorBody, errorResponses, IsoTime, isoTime } from './http/common-schemas.js';
 export { errorResponse } from './http/error-handler.js';
 export { generateSecret, hashSecret, verifySecret } from '@hameau/protocol/secret-hash';
+export * from './timeseries/index.js';

@@ -211,12 +211,14 @@ export class RollupWriter {
    * coarser ones in memory. Dirty buckets are skipped: they are rebuilt whole afterwards.
    */
   #flushNew(minutes: Map<string, Bucket>, dirty: Set<string>): void {
+    let buckets = minutes;
     for (const level of LEVELS) {
-      let buckets = minutes;
       if (level !== '1m') {
+        // Each level merges the one before (fewer buckets than the minutes).
         const size = BUCKET_MS[level];
+        const finer = buckets;
         buckets = new Map<string, Bucket>();
-        for (const m of minutes.values()) {
+        for (const m of finer.values()) {
           const bucket = bucketStart(m.bucket, size);
           const key = `${m.seriesId}:${m.fieldId}:${bucket}`;
           const b = buckets.get(key);

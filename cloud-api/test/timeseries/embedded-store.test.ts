@@ -274,6 +274,27 @@ describe('embedded store', () => {
     }
   });
 
+  it('forgets the series a failed write created, so later ids stay right', async () => {
+    await store.write([point('a', NOW - HOUR, { p: 1 })]);
+    const other = new BetterSqlite3(path);
+    try {
+      // Make the write fail inside its transaction, after it has created series and field ids.
+      other.exec(
+        "CREATE TRIGGER fail BEFORE INSERT ON rollup_1d BEGIN SELECT RAISE(ABORT, 'disk on fire'); END",
+      );
+      await expect(store.write([point('b', NOW - HOUR, { q: 2 })])).rejects.toThrow('disk on fire');
+      other.exec('DROP TRIGGER fail');
+    } finally {
+      other.close();
+    }
+    await store.write([point('c', NOW - HOUR, { p: 3 })]);
+    expect(await store.latest('energy', 'p')).toEqual([
+      { tags: { device: 'meters-1', site: 'town-hall', source: 'a' }, time: NOW - HOUR, value: 1 },
+      { tags: { device: 'meters-1', site: 'town-hall', source: 'c' }, time: NOW - HOUR, value: 3 },
+    ]);
+    expect(await store.latest('energy', 'q')).toEqual([]);
+  });
+
   it('refuses a file written by another schema version', async () => {
     await store.close();
     const db = new BetterSqlite3(path);

@@ -28,6 +28,7 @@ import { deviceRoutes } from './devices/device-routes.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health-routes.js';
 import { registerOpenApi } from './http/openapi.js';
+import { offlinePublisher, type CloudPublisher } from './mqtt/cloud-publisher.js';
 import type { Schema } from './storage/schema.js';
 
 /** A domain: an encapsulated fastify plugin that receives the app context as `opts.ctx`. */
@@ -73,6 +74,17 @@ export const AppOptions = z
         { message: 'must be a pino Logger' },
       )
       .optional(),
+    /** Publishes commands and desired config to devices; without it commands stay queued. */
+    publisher: z
+      .custom<CloudPublisher>(
+        (v) =>
+          typeof v === 'object' &&
+          v !== null &&
+          isFunction((v as Partial<CloudPublisher>).publish) &&
+          isFunction((v as Partial<CloudPublisher>).onConnect),
+        { message: 'must be a CloudPublisher ({ connected, publish, onConnect })' },
+      )
+      .default(offlinePublisher),
     auth: z
       .object({
         /** Tried after the bearer token authenticator, in order. */
@@ -134,7 +146,12 @@ export function buildApp(input: AppOptions): ApiApp {
   }
   const options = Object.freeze(parsed.data);
   const log = options.log ?? pino({ name: 'cloud-api' });
-  const ctx = createAppContext({ db: options.db, clock: options.clock, log });
+  const ctx = createAppContext({
+    db: options.db,
+    clock: options.clock,
+    log,
+    publisher: options.publisher,
+  });
 
   // Typed as fastify's logger interface so the instance type is the plain ApiApp one.
   const baseLog: FastifyBaseLogger = log;

@@ -31,6 +31,34 @@ export const ERROR_CODES = {
   INTERNAL_ERROR: { http: 500, summary: 'An unexpected server error; the server log has it.' },
   DATABASE_UNAVAILABLE: { http: 503, summary: 'The database cannot be reached.' },
   MIGRATION_FAILED: { http: 500, summary: 'A database migration failed at start.' },
+  TSDB_POINT_INVALID: {
+    http: 400,
+    summary: 'A time-series point has an invalid name, tag, field value or time.',
+  },
+  TSDB_QUERY_INVALID: { http: 400, summary: 'A time-series query is invalid.' },
+  TSDB_REJECTED: {
+    http: 502,
+    summary: 'The time-series database refused the request (4xx); details carry its answer.',
+  },
+  TSDB_UNAVAILABLE: {
+    http: 503,
+    summary: 'The time-series database did not answer, or failed, after every retry.',
+  },
+  MQTT_UNAVAILABLE: { http: 503, summary: 'The API is not connected to the MQTT broker.' },
+  COMMAND_NOT_FOUND: { http: 404, summary: 'No command with this id for this device.' },
+  COMMAND_CONFLICT: {
+    http: 409,
+    summary: 'A command with this id exists with different content.',
+  },
+  COMMAND_FINISHED: {
+    http: 409,
+    summary: 'The command already reached a final state and cannot change.',
+  },
+  ALARM_NOT_FOUND: { http: 404, summary: 'No alarm with this id.' },
+  ALARM_TRANSITION_INVALID: {
+    http: 409,
+    summary: 'The alarm cannot go to that state from its current one.',
+  },
 } as const satisfies Record<string, { http: number; summary: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

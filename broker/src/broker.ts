@@ -226,14 +226,33 @@ function credentialStoreFor(config: BrokerConfig): CredentialStore {
 }
 
 /**
- * aedes 1.x pipes the retained-message stream (`stream.pipe(...)`), but
- * aedes-persistence-redis 12 returns a bare async generator, which crashed the broker on the
- * first SUBSCRIBE that matched retained messages. The in-memory persistence wraps it in a
- * Readable; so do we.
+ * Two mismatches between aedes 1.2 and aedes-persistence-redis 12, both found by our tests:
+ * - aedes pipes the retained-message stream (`stream.pipe(...)`), but the persistence returns a
+ *   bare async generator, which crashed the broker on the first SUBSCRIBE that matched retained
+ *   messages. The in-memory persistence wraps it in a Readable; so do we.
+ * - For a persistent session, aedes stores subscriptions once per topic of a SUBSCRIBE, each
+ *   time with all of the packet's topics. The persistence then waits for its own broadcast
+ *   keyed by client and first topic, so the second identical call replaces the first one's
+ *   waiter, the first never resolves, and the client never gets its SUBACK. Identical calls in
+ *   flight are coalesced into one.
  */
 class RedisPersistence extends AsyncRedisPersistence {
+  readonly #adding = new Map<string, Promise<void>>();
+
   override createRetainedStreamCombi(patterns: string[]): AsyncIterable<unknown> {
     return Readable.from(super.createRetainedStreamCombi(patterns));
+  }
+
+  override addSubscriptions(
+    client: { id: string },
+    subs: { topic: string; qos: number }[],
+  ): Promise<void> {
+    const key = JSON.stringify([client.id, subs.map((s) => [s.topic, s.qos])]);
+    const pending = this.#adding.get(key);
+    if (pending) return pending;
+    const adding = super.addSubscriptions(client, subs).finally(() => this.#adding.delete(key));
+    this.#adding.set(key, adding);
+    return adding;
   }
 }
 

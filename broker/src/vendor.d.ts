@@ -8,5 +8,6 @@ declare module 'aedes-persistence-redis/asyncPersistence.js' {
     setup(broker: unknown): Promise<void>;
     destroy(): Promise<void>;
     createRetainedStreamCombi(patterns: string[]): AsyncIterable<unknown>;
+    addSubscriptions(client: { id: string }, subs: { topic: string; qos: number }[]): Promise<void>;
   }
 }

@@ -114,3 +114,20 @@ it('keeps a device session across instances: a command queued while offline reac
   });
   expect(got).toBe(`${topic} {"id":"queued"}`);
 });
+
+it('answers a SUBSCRIBE of several topics for a persistent session (aedes stores it per topic)', async () => {
+  const cloud = await connect(a, api, { clean: false });
+  const filters = [TOPICS.status.filter(), TOPICS.telemetry.filter(), TOPICS.event.filter()];
+  const granted = await cloud.subscribeAsync(filters, { qos: 1 });
+  expect(granted.map((g) => [g.topic, g.qos])).toEqual(filters.map((f) => [f, 1]));
+  // And the subscriptions work: a device's reading reaches it through instance B.
+  const device = await connect(b, dev);
+  const got = new Promise<string>((resolve) =>
+    cloud.once('message', (t) => {
+      resolve(t);
+    }),
+  );
+  const topic = TOPICS.telemetry.build({ ...own, stream: 'counter' });
+  await device.publishAsync(topic, '{}', { qos: 1 });
+  expect(await got).toBe(topic);
+});

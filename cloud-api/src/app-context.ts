@@ -2,8 +2,11 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '@hameau/protocol';
 import { ServiceAccountService } from './accounts/service-account-service.js';
+import { AlarmService } from './alarms/alarm-service.js';
+import type { AlarmSettings } from './alarms/alarm-settings.js';
 import { TokenService } from './auth/token-service.js';
 import { DeviceService } from './devices/device-service.js';
+import { deviceStatusListener } from './devices/device-status-listener.js';
 import { IngestionHub } from './ingestion/ingestion-hub.js';
 import type { CloudPublisher } from './mqtt/cloud-publisher.js';
 import type { Schema } from './storage/schema.js';
@@ -24,6 +27,10 @@ export interface AppContext {
   readonly publisher: CloudPublisher;
   /** Domains subscribe here to the device messages that ingestion validated and deduplicated. */
   readonly ingestion: IngestionHub;
+  /** Raises, acknowledges and resolves alarms; other domains raise theirs through it. */
+  readonly alarms: AlarmService;
+  /** Thresholds of the cloud's alarm rules (`AppOptions.alarms`). */
+  readonly alarmSettings: AlarmSettings;
 }
 
 /** Builds the services over one database, clock and logger. */
@@ -32,13 +39,23 @@ export function createAppContext(deps: {
   readonly clock: Clock;
   readonly log: Logger;
   readonly publisher: CloudPublisher;
+  readonly alarmSettings: AlarmSettings;
+  /** The hub ingestion dispatches to; a new one when the caller has none. */
+  readonly ingestion?: IngestionHub;
 }): AppContext {
   const { db, clock, log } = deps;
+  const ingestion = deps.ingestion ?? new IngestionHub();
+  // First listener: a birth is recorded before the domains that react to it (commands sent on
+  // reconnect) run.
+  ingestion.addListener(
+    deviceStatusListener({ db, log: log.child({ domain: 'devices' }), now: () => clock.now() }),
+  );
   return Object.freeze({
     ...deps,
-    ingestion: new IngestionHub(),
+    ingestion,
     tokens: new TokenService({ db, clock }),
     devices: new DeviceService({ db, clock, log: log.child({ domain: 'devices' }) }),
     accounts: new ServiceAccountService({ db, clock, log: log.child({ domain: 'mqtt-accounts' }) }),
+    alarms: new AlarmService({ db, clock, log: log.child({ domain: 'alarms' }) }),
   });
 }

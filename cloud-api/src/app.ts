@@ -16,6 +16,8 @@ import { pino, type Logger } from 'pino';
 import { z } from 'zod';
 import { ConfigError, type Clock } from '@hameau/protocol';
 import { accountRoutes } from './accounts/account-routes.js';
+import { AlarmSettings } from './alarms/alarm-settings.js';
+import { alarmsPlugin } from './alarms/alarms-plugin.js';
 import { createAppContext, type AppContext } from './app-context.js';
 import { auditRoutes } from './audit/audit-routes.js';
 import {
@@ -24,10 +26,12 @@ import {
   type Authenticator,
 } from './auth/authenticate.js';
 import { tokenRoutes } from './auth/token-routes.js';
+import { commandsPlugin } from './commands/commands-plugin.js';
 import { deviceRoutes } from './devices/device-routes.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health-routes.js';
 import { registerOpenApi } from './http/openapi.js';
+import { IngestionHub } from './ingestion/ingestion-hub.js';
 import { offlinePublisher, type CloudPublisher } from './mqtt/cloud-publisher.js';
 import type { Schema } from './storage/schema.js';
 
@@ -47,6 +51,8 @@ export interface DomainPlugin {
 const DOMAINS: readonly DomainPlugin[] = [
   { name: 'health', prefix: '', plugin: healthRoutes },
   { name: 'devices', prefix: '/api/v1', plugin: deviceRoutes },
+  { name: 'commands', prefix: '/api/v1', plugin: commandsPlugin },
+  { name: 'alarms', prefix: '/api/v1', plugin: alarmsPlugin },
   { name: 'tokens', prefix: '/api/v1', plugin: tokenRoutes },
   { name: 'mqtt-accounts', prefix: '/api/v1', plugin: accountRoutes },
   { name: 'audit', prefix: '/api/v1', plugin: auditRoutes },
@@ -85,6 +91,12 @@ export const AppOptions = z
         { message: 'must be a CloudPublisher ({ connected, publish, onConnect })' },
       )
       .default(offlinePublisher),
+    /** Where ingestion hands over device messages; the server shares one with its pipeline. */
+    ingestion: z
+      .custom<IngestionHub>((v) => v instanceof IngestionHub, {
+        message: 'must be an IngestionHub',
+      })
+      .optional(),
     auth: z
       .object({
         /** Tried after the bearer token authenticator, in order. */
@@ -94,6 +106,8 @@ export const AppOptions = z
       })
       .strict()
       .prefault({}),
+    /** Thresholds of the alarm rules: `{ offlineAfterMinutes: 10, backlogAfterMinutes: 30 }`. */
+    alarms: AlarmSettings.prefault({}),
     /** Serve swagger-ui at `/docs` (the JSON document at `/docs/json` comes with it). */
     docs: z.boolean().default(true),
     /** Largest request body accepted, in bytes. */
@@ -151,6 +165,8 @@ export function buildApp(input: AppOptions): ApiApp {
     clock: options.clock,
     log,
     publisher: options.publisher,
+    alarmSettings: Object.freeze({ ...options.alarms }),
+    ...(options.ingestion && { ingestion: options.ingestion }),
   });
 
   // Typed as fastify's logger interface so the instance type is the plain ApiApp one.

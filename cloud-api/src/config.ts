@@ -1,7 +1,9 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '@hameau/protocol';
+import { IngestionConfig } from './ingestion/ingestion-config.js';
 import type { DatabaseConfig } from './storage/open-database.js';
+import { TimeSeriesConfig, timeSeriesConfigFromEnv } from './timeseries/time-series-config.js';
 
 const Port = z.coerce.number().int().min(0).max(65535);
 
@@ -23,6 +25,10 @@ export const ApiConfig = z
     trustProxy: z
       .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
       .default(false),
+    /** The broker to ingest from and publish commands to; no MQTT side without it. */
+    mqtt: IngestionConfig.optional(),
+    /** Where readings go; the embedded store at `<dataDir>/series.sqlite` by default. */
+    timeSeries: TimeSeriesConfig.default({ kind: 'embedded' }),
   })
   .strict();
 export type ApiConfig = Readonly<
@@ -40,18 +46,68 @@ export const API_ENV = {
   HAMEAU_API_TRUST_PROXY: 'trustProxy',
 } as const satisfies Record<string, keyof ApiConfigInput>;
 
-/** Builds the config from the environment (`hameau api` passes `process.env`). */
+/** Environment variables of the MQTT side, each mapped to its key in `mqtt`. */
+export const MQTT_ENV = {
+  HAMEAU_MQTT_URL: 'url',
+  HAMEAU_MQTT_USERNAME: 'username',
+  HAMEAU_MQTT_PASSWORD: 'password',
+  HAMEAU_MQTT_PASSWORD_FILE: 'passwordFile',
+  HAMEAU_MQTT_CLIENT_ID: 'clientId',
+  HAMEAU_INGEST_BATCH_MAX: 'batchMaxMessages',
+  HAMEAU_INGEST_BATCH_DELAY_MS: 'batchMaxDelayMs',
+  HAMEAU_INGEST_JOURNAL: 'journalPath',
+} as const satisfies Record<string, keyof IngestionConfigInput>;
+type IngestionConfigInput = z.input<typeof IngestionConfig>;
+
+/**
+ * Builds the config from the environment (`hameau api` passes `process.env`): the variables of
+ * `API_ENV`, `MQTT_ENV` (the MQTT side is on when HAMEAU_MQTT_URL is set) and the time-series
+ * ones (`timeSeriesConfigFromEnv`). Every problem of every part is reported at once.
+ */
 export function apiConfigFromEnv(env: NodeJS.ProcessEnv): ApiConfig {
-  const input: Record<string, string> = {};
-  for (const [name, key] of Object.entries(API_ENV)) {
+  const set = (name: string): string | undefined => {
     const value = env[name];
-    if (value !== undefined && value !== '') input[key] = value;
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const input: Record<string, unknown> = {};
+  for (const [name, key] of Object.entries(API_ENV)) {
+    const value = set(name);
+    if (value !== undefined) input[key] = value;
   }
-  return parseApiConfig(input, 'API environment', (key) => {
-    const entry = Object.entries(API_ENV).find(([, k]) => k === key);
-    return entry ? entry[0] : key;
-  });
+  const mqtt: Record<string, string> = {};
+  for (const [name, key] of Object.entries(MQTT_ENV)) {
+    const value = set(name);
+    if (value !== undefined) mqtt[key] = value;
+  }
+  const mqttProblems: string[] = [];
+  if (Object.keys(mqtt).length > 0) {
+    if (mqtt.url === undefined) mqttProblems.push('HAMEAU_MQTT_URL: is not set');
+    else input.mqtt = mqtt;
+  }
+  const problems: string[] = [...mqttProblems];
+  try {
+    input.timeSeries = timeSeriesConfigFromEnv(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    problems.push(...err.problems);
+  }
+  const nameOf = (path: string): string => {
+    const [head, key] = path.split('.');
+    const table: Record<string, string> = head === 'mqtt' ? MQTT_ENV : API_ENV;
+    const entry = Object.entries(table).find(([, k]) => k === (head === 'mqtt' ? key : path));
+    return entry ? entry[0] : path;
+  };
+  try {
+    const config = parseApiConfig(input, 'API environment', nameOf);
+    if (problems.length > 0) throw new ConfigError('API environment', problems);
+    return config;
+  } catch (err) {
+    if (!(err instanceof ConfigError) || problems.length === 0) throw err;
+    throw new ConfigError('API environment', [...err.problems, ...problems].filter(unique));
+  }
 }
+
+const unique = (v: string, i: number, all: readonly string[]) => all.indexOf(v) === i;
 
 /** Validates a config, listing every problem at once; paths are resolved and the result frozen. */
 export function parseApiConfig(

@@ -4,6 +4,7 @@ export { AppOptions, buildApp, type ApiApp, type DomainPlugin } from './app.js';
 export { createAppContext, type AppContext } from './app-context.js';
 export {
   API_ENV,
+  MQTT_ENV,
   ApiConfig,
   apiConfigFromEnv,
   databaseConfigOf,
@@ -44,7 +45,68 @@ export {
 export { mqttAccountStore, type MqttAccountInfo } from './accounts/mqtt-account-store.js';
 export { listAudit, recordAudit, type AuditEntry, type AuditRecord } from './audit/audit-store.js';
 
+export {
+  CommandService,
+  CreateCommandInput,
+  MAX_TTL_SECONDS,
+  type CreatedCommand,
+} from './commands/command-service.js';
+export { CommandOutcome, CommandState, LateResult } from './commands/command-state.js';
+export type { CommandRecord } from './commands/command-record.js';
+export { CommandSender } from './commands/command-sender.js';
+export { CommandView, commandView } from './commands/command-schemas.js';
+
 export { ErrorBody, errorResponses, IsoTime, isoTime } from './http/common-schemas.js';
 export { errorResponse } from './http/error-handler.js';
 export { generateSecret, hashSecret, verifySecret } from '@hameau/protocol/secret-hash';
 export * from './timeseries/index.js';
+
+export type {
+  IngestedKind,
+  IngestedMessage,
+  IngestedOf,
+  IngestionListener,
+  MessageOrigin,
+} from './ingestion/ingested-message.js';
+export { IngestionHub } from './ingestion/ingestion-hub.js';
+export { IngestionConfig, type IngestionConfigInput } from './ingestion/ingestion-config.js';
+export { IngestionService, type IngestionStats } from './ingestion/ingestion-service.js';
+export {
+  IngestPipeline,
+  type BatchOutcome,
+  type IngestCounters,
+} from './ingestion/ingest-pipeline.js';
+export { IngestJournal, type JournalEntry } from './ingestion/ingest-journal.js';
+export { decodeDeviceMessage, INGESTION_FILTERS } from './ingestion/decode-device-message.js';
+export { SeqRanges } from './ingestion/seq-ranges.js';
+export {
+  offlinePublisher,
+  type CloudPublisher,
+  type PublishOptions,
+} from './mqtt/cloud-publisher.js';
+export { foldStatus } from './devices/device-status-listener.js';
+
+export {
+  AlarmKey,
+  AlarmSeverity,
+  AlarmSource,
+  AlarmState,
+  AlarmType,
+  SYSTEM_ACTOR,
+  type Alarm,
+  type AlarmAction,
+} from './alarms/alarm.js';
+export {
+  AlarmService,
+  ListAlarmsFilter,
+  RaiseAlarmInput,
+  type RaiseResult,
+} from './alarms/alarm-service.js';
+export {
+  AlarmSettings,
+  DEFAULT_ALARM_SETTINGS,
+  type AlarmSettingsInput,
+} from './alarms/alarm-settings.js';
+export { AlarmRules, RULE_INTERVAL_MS, RULE_TYPES } from './alarms/alarm-rules.js';
+export { AlarmEventListener, EVENT_MARK_RETENTION_MS } from './alarms/alarm-event-listener.js';
+export { alarmsPlugin } from './alarms/alarms-plugin.js';

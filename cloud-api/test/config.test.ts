@@ -12,6 +12,7 @@ describe('API config', () => {
       dataDir: resolve('./data'),
       adminTokenFile: resolve('./data/admin-token'),
       trustProxy: false,
+      timeSeries: { kind: 'embedded' },
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(databaseConfigOf(config)).toEqual({
@@ -36,6 +37,7 @@ describe('API config', () => {
       databaseUrl: 'postgres://hameau:pw@db:5432/hameau',
       adminTokenFile: '/run/secrets/admin',
       trustProxy: true,
+      timeSeries: { kind: 'embedded' },
     });
     expect(databaseConfigOf(config)).toEqual({
       dialect: 'postgres',
@@ -62,6 +64,60 @@ describe('API config', () => {
     expect(message).toContain('DATABASE_URL');
     expect(message).toContain('HAMEAU_API_TRUST_PROXY');
     expect(message).not.toContain('topsecret');
+  });
+
+  it('turns the MQTT side on with HAMEAU_MQTT_URL, with defaults for the rest', () => {
+    const config = apiConfigFromEnv({
+      HAMEAU_MQTT_URL: 'mqtt://broker:1883',
+      HAMEAU_MQTT_PASSWORD_FILE: '/run/secrets/mqtt',
+      HAMEAU_INGEST_BATCH_MAX: '2000',
+      HAMEAU_TSDB: 'influxdb',
+      HAMEAU_INFLUX_URL: 'http://influx:8086',
+      HAMEAU_INFLUX_VERSION: '1',
+      HAMEAU_INFLUX_DB: 'hameau',
+    });
+    expect(config.mqtt).toEqual({
+      url: 'mqtt://broker:1883',
+      username: 'cloud',
+      passwordFile: '/run/secrets/mqtt',
+      clientId: 'cloud:api',
+      batchMaxMessages: 2000,
+      batchMaxDelayMs: 100,
+    });
+    expect(config.timeSeries).toEqual({
+      kind: 'influxdb',
+      url: 'http://influx:8086',
+      version: 1,
+      database: 'hameau',
+    });
+    expect(apiConfigFromEnv({}).mqtt).toBeUndefined();
+  });
+
+  it('names every bad MQTT and time-series variable together with the others', () => {
+    let err: unknown;
+    try {
+      apiConfigFromEnv({
+        HAMEAU_API_PORT: 'x',
+        HAMEAU_MQTT_URL: 'http://broker',
+        HAMEAU_INGEST_BATCH_DELAY_MS: '-1',
+        HAMEAU_TSDB: 'influxdb',
+        HAMEAU_INFLUX_VERSION: '1',
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const problems = (err as ConfigError).problems.join('\n');
+    for (const name of [
+      'HAMEAU_API_PORT',
+      'HAMEAU_MQTT_URL',
+      'HAMEAU_INGEST_BATCH_DELAY_MS',
+      'HAMEAU_INFLUX_URL',
+      'HAMEAU_INFLUX_DB',
+    ]) {
+      expect(problems).toContain(name);
+    }
+    expect(() => apiConfigFromEnv({ HAMEAU_MQTT_USERNAME: 'cloud' })).toThrow(/HAMEAU_MQTT_URL/);
   });
 
   it('ignores empty variables', () => {

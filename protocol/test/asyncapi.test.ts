@@ -119,12 +119,13 @@ describe('buildAsyncApiDocument', () => {
     }
   });
 
-  it('describes the command result as the union of its two branches', () => {
+  it('describes the command result as the union of its three branches', () => {
     const payload = doc.components.messages.commandResult?.payload;
     const statuses = (payload?.oneOf ?? []).map((b) =>
       typeof b === 'object' ? b.properties?.status : undefined,
     );
     expect(statuses).toEqual([
+      { type: 'string', const: 'accepted' },
       { type: 'string', const: 'ok' },
       { type: 'string', const: 'error' },
     ]);

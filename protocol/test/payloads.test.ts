@@ -230,3 +230,23 @@ describe('DesiredConfigPayload and ReportedStatePayload', () => {
     expect(ReportedStatePayload.safeParse(modules).success).toBe(false);
   });
 });
+
+describe('CommandResultPayload accepted', () => {
+  const base = { ...ENVELOPE, id: 'cmd-0001', name: 'unlock' };
+
+  it('parses the acknowledgement with the envelope, id and name only', () => {
+    const r = CommandResultPayload.parse({ ...base, status: 'accepted' });
+    expect(r).toEqual({ ...base, status: 'accepted' });
+  });
+
+  it.each([
+    ['data', { data: {} }],
+    ['an error', { error: { code: 'EXPIRED', message: '' } }],
+    ['no id', { id: undefined }],
+    ['no seq', { seq: undefined }],
+  ])('rejects an acknowledgement carrying %s', (_what, patch) => {
+    expect(CommandResultPayload.safeParse({ ...base, status: 'accepted', ...patch }).success).toBe(
+      false,
+    );
+  });
+});

@@ -1,4 +1,7 @@
 import type { Generated } from 'kysely';
+import type { CommandsTable } from '../commands/command-tables.js';
+import type { AlarmEventMarksTable, AlarmsTable } from '../alarms/alarm-tables.js';
+import type { IngestCursorsTable } from '../ingestion/ingestion-tables.js';
 
 /**
  * Tables of the cloud database, as Kysely sees them. Every timestamp is integer milliseconds
@@ -15,6 +18,10 @@ export interface Schema {
   device_status: DeviceStatusTable;
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
+  commands: CommandsTable;
+  alarms: AlarmsTable;
+  alarm_event_marks: AlarmEventMarksTable;
+  ingest_cursors: IngestCursorsTable;
 }
 
 /** One place in town with one edge agent box. */

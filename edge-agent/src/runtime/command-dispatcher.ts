@@ -43,11 +43,13 @@ export interface DispatcherStats {
 
 /**
  * Runs commands from the cloud, each at most once and each answered. A command is decoded,
- * checked for expiry, recorded as begun (durably, before it runs), looked up, validated and run;
- * the outcome is recorded and its result appended to the outbox in one transaction, so a power
- * cut leaves either both or neither. A repeated id is never run again: the stored outcome is
- * sent again, for a cloud that missed it. A command cut short by a restart is answered
- * `INTERNAL` at the next start and not retried (an unlock must not happen twice).
+ * checked for expiry, looked up and validated; then it is recorded as begun and acknowledged
+ * (an `accepted` result in the outbox) in one transaction, durably, before it runs. The outcome
+ * is recorded and its result appended to the outbox in one transaction too, so a power cut
+ * leaves either both or neither. Refusals and duplicates are answered without `accepted`. A
+ * repeated id is never run again: the stored outcome is sent again, for a cloud that missed it.
+ * A command cut short by a restart is answered `INTERNAL` at the next start and not retried (an
+ * unlock must not happen twice).
  */
 export class CommandDispatcher {
   readonly #o: CommandDispatcherOptions;
@@ -170,7 +172,7 @@ export class CommandDispatcher {
       this.#record(id, name, error('INVALID_ARGS', problems.join('; ')), critical);
       return;
     }
-    if (!this.#o.executed.begin(id, name)) {
+    if (!this.#accept(id, name, critical)) {
       // Another delivery of the same id got in between the lookup and here.
       this.#duplicate(id, name, this.#o.executed.get(id)?.outcome ?? null, log);
       return;
@@ -245,6 +247,15 @@ export class CommandDispatcher {
     log.warn('duplicate command while the first is still running');
     const message = 'already received and still running; its result will follow';
     this.#o.writer.commandResult(id, name, error('DUPLICATE', message), true);
+  }
+
+  /** Records `id` as begun and acknowledges it, together; false if `id` was already recorded. */
+  #accept(id: string, name: string, critical: boolean): boolean {
+    return this.#o.db.transaction(() => {
+      if (!this.#o.executed.begin(id, name)) return false;
+      this.#o.writer.commandAccepted(id, name, critical);
+      return true;
+    })();
   }
 
   /** Records a command that is answered without running, so a redelivery gets the same answer. */

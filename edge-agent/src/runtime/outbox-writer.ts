@@ -67,6 +67,19 @@ export class OutboxWriter {
     );
   }
 
+  /** Appends the acknowledgement that command `id` was accepted and is about to run. */
+  commandAccepted(id: string, name: string, critical: boolean): OutboxEntry {
+    const topic = TOPICS.commandResult.build(this.#id);
+    return this.#outbox.append(
+      'command-result',
+      (seq, at) => ({
+        topic,
+        payload: { seq, at, historical: false, id, name, status: 'accepted' as const },
+      }),
+      { critical },
+    );
+  }
+
   /** Appends the answer to command `id`. */
   commandResult(id: string, name: string, outcome: CommandOutcome, critical: boolean): OutboxEntry {
     const topic = TOPICS.commandResult.build(this.#id);

@@ -98,7 +98,8 @@ describe('AgentRuntime', () => {
 
     rt.onCommand('override', command('cmd-0000000001', { level: 30 }));
     await rt.dispatcher.settled();
-    expect(commandResults(h).map((r) => r.status === 'ok' && r.data)).toEqual([
+    expect(commandResults(h).map((r) => (r.status === 'ok' ? r.data : r.status))).toEqual([
+      'accepted',
       { level: 30, dim: 80 },
     ]);
 

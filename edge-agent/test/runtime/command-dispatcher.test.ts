@@ -68,7 +68,7 @@ function command(h: Harness, fields: Record<string, unknown> = {}): Buffer {
 }
 
 describe('CommandDispatcher', () => {
-  it('runs a command and appends an ok result on cmd-result, schema-valid and critical', async () => {
+  it('acknowledges, runs a command and appends an ok result on cmd-result, schema-valid and critical', async () => {
     const h = harness();
     const calls: unknown[] = [];
     const d = setup(h, { unlock: unlockHandler(calls) });
@@ -79,18 +79,68 @@ describe('CommandDispatcher', () => {
         meta: { id: 'cmd-0000000001', issuedBy: 'tech-anna' },
       },
     ]);
+    const envelope = {
+      topic: RESULT_TOPIC,
+      critical: true,
+      at: '2026-01-01T00:00:00.000Z',
+      historical: false,
+      id: 'cmd-0000000001',
+      name: 'unlock',
+    };
     expect(commandResults(h)).toEqual([
-      {
-        topic: RESULT_TOPIC,
-        critical: true,
-        seq: 1,
-        at: '2026-01-01T00:00:00.000Z',
-        historical: false,
-        id: 'cmd-0000000001',
-        name: 'unlock',
-        status: 'ok',
-        data: { box: 3, opened: true },
-      },
+      { ...envelope, seq: 1, status: 'accepted' },
+      { ...envelope, seq: 2, status: 'ok', data: { box: 3, opened: true } },
+    ]);
+  });
+
+  it('stores the acknowledgement durably before the handler runs', async () => {
+    const h = harness();
+    let seenWhileRunning: unknown[] = [];
+    const executed = new ExecutedCommands(h.db, h.clock);
+    const d = setup(h, {
+      unlock: defineCommand({
+        args: z.object({}).loose(),
+        run: () => {
+          seenWhileRunning = commandResults(h).map((r) => [r.id, r.status]);
+          return Promise.resolve({ opened: true });
+        },
+      }),
+    });
+    await d.handle('unlock', command(h));
+    expect(seenWhileRunning).toEqual([['cmd-0000000001', 'accepted']]);
+    expect(executed.get('cmd-0000000001')?.outcome).toEqual({
+      status: 'ok',
+      data: { opened: true },
+    });
+  });
+
+  it('sends no acknowledgement for a refusal, an expired command or a duplicate', async () => {
+    const h = harness();
+    const calls: unknown[] = [];
+    const d = setup(h, { unlock: unlockHandler(calls) });
+    const now = h.clock.now();
+    await d.handle('reboot', command(h, { id: 'cmd-0000000001' }));
+    await d.handle('unlock', command(h, { id: 'cmd-0000000002', args: { box: 0 } }));
+    await d.handle(
+      'unlock',
+      command(h, {
+        id: 'cmd-0000000003',
+        issuedAt: new Date(now - 60_000).toISOString(),
+        expiresAt: new Date(now - 1).toISOString(),
+      }),
+    );
+    await d.handle('unlock', command(h, { id: 'cmd-0000000004' }));
+    await d.handle('unlock', command(h, { id: 'cmd-0000000004' }));
+    expect(calls).toHaveLength(1);
+    expect(
+      commandResults(h).map((r) => [r.id, r.status === 'error' ? r.error.code : r.status]),
+    ).toEqual([
+      ['cmd-0000000001', 'UNKNOWN_COMMAND'],
+      ['cmd-0000000002', 'INVALID_ARGS'],
+      ['cmd-0000000003', 'EXPIRED'],
+      ['cmd-0000000004', 'accepted'],
+      ['cmd-0000000004', 'ok'],
+      ['cmd-0000000004', 'ok'],
     ]);
   });
 
@@ -126,10 +176,12 @@ describe('CommandDispatcher', () => {
     await d.handle('unlock', payload);
     expect(calls).toHaveLength(1);
     const results = commandResults(h);
+    // Acknowledged once: a redelivery is answered with the outcome, never accepted again.
     expect(results.map((r) => [r.seq, r.status, r.status === 'ok' && r.data])).toEqual([
-      [1, 'ok', { box: 3, opened: true }],
+      [1, 'accepted', false],
       [2, 'ok', { box: 3, opened: true }],
       [3, 'ok', { box: 3, opened: true }],
+      [4, 'ok', { box: 3, opened: true }],
     ]);
     expect(d.stats()).toMatchObject({ received: 3, duplicates: 2 });
   });
@@ -148,7 +200,8 @@ describe('CommandDispatcher', () => {
     release({ opened: true });
     await first;
     expect(calls).toHaveLength(1);
-    expect(commandResults(h).map((r) => (r.status === 'ok' ? 'ok' : r.error.code))).toEqual([
+    expect(commandResults(h).map((r) => (r.status === 'error' ? r.error.code : r.status))).toEqual([
+      'accepted',
       'DUPLICATE',
       'ok',
     ]);
@@ -218,8 +271,10 @@ describe('CommandDispatcher', () => {
     });
     await d.handle('unlock', command(h, { id: 'cmd-0000000001' }));
     await d.handle('reboot', command(h, { id: 'cmd-0000000002' }));
-    expect(commandResults(h).map((r) => r.status === 'error' && r.error)).toEqual([
+    expect(commandResults(h).map((r) => (r.status === 'error' ? r.error : r.status))).toEqual([
+      'accepted',
       { code: 'HARDWARE_FAILURE', message: 'lock board 1 silent' },
+      'accepted',
       { code: 'INTERNAL', message: 'the command failed unexpectedly' },
     ]);
   });
@@ -234,10 +289,10 @@ describe('CommandDispatcher', () => {
     });
     const handling = d.handle('unlock', command(h));
     await h.clock.advance(9_999);
-    expect(commandResults(h)).toEqual([]);
+    expect(commandResults(h).map((r) => r.status)).toEqual(['accepted']);
     await h.clock.advance(1);
     await handling;
-    expect(commandResults(h)).toEqual([
+    expect(commandResults(h).slice(1)).toEqual([
       expect.objectContaining({
         status: 'error',
         error: expect.objectContaining({ code: 'TIMEOUT' }) as unknown,
@@ -260,7 +315,9 @@ describe('CommandDispatcher', () => {
 
     const after = harness(openAgentDb(path), before.clock);
     const d2 = setup(after, { unlock: unlockHandler(calls) });
+    // The acknowledgement was committed before the handler ran, so it survived the power cut.
     expect(commandResults(after)).toEqual([
+      expect.objectContaining({ id: 'cmd-0000000001', status: 'accepted' }),
       expect.objectContaining({
         id: 'cmd-0000000001',
         name: 'unlock',
@@ -272,6 +329,7 @@ describe('CommandDispatcher', () => {
     await d2.handle('unlock', command(after));
     expect(calls).toHaveLength(1);
     expect(commandResults(after).map((r) => r.status === 'error' && r.error.code)).toEqual([
+      false,
       'INTERNAL',
       'INTERNAL',
     ]);
@@ -303,9 +361,12 @@ describe('CommandDispatcher', () => {
     release({ opened: true });
     await running;
     await idle;
-    expect(commandResults(h).map((r) => [r.id, r.status === 'ok' || r.error.code])).toEqual([
+    expect(
+      commandResults(h).map((r) => [r.id, r.status === 'error' ? r.error.code : r.status]),
+    ).toEqual([
+      ['cmd-0000000001', 'accepted'],
       ['cmd-0000000002', 'REFUSED'],
-      ['cmd-0000000001', true],
+      ['cmd-0000000001', 'ok'],
     ]);
     expect(calls).toHaveLength(1);
   });

@@ -39,8 +39,22 @@ export const CommandErrorCode = z.enum([
 ]);
 export type CommandErrorCode = z.infer<typeof CommandErrorCode>;
 
-/** The answer to a command, echoing its id: `{status: ok, data}` or `{status: error, error}`. */
+/**
+ * What a device says about a command, echoing its id: `{status: accepted}` when it has accepted
+ * the command (valid, not expired, not a duplicate) and is about to run it, then the outcome,
+ * `{status: ok, data}` or `{status: error, error}`. Each is a message of its own, so the cloud
+ * may see the outcome without the acknowledgement (refusals are never accepted) or, after a
+ * replay, in another order.
+ */
 export const CommandResultPayload = z.discriminatedUnion('status', [
+  z
+    .object({
+      ...OutboxEnvelope,
+      id: CommandId,
+      name: z.string().min(1).max(40),
+      status: z.literal('accepted'),
+    })
+    .strict(),
   z
     .object({
       ...OutboxEnvelope,

@@ -1,5 +1,8 @@
 import type { Migration } from 'kysely/migration';
 import { coreMigration } from './0001-core.js';
+import { ingestionMigration } from './0002-ingestion.js';
+import { alarmsMigration } from './0004-alarms.js';
+import { commandsMigration } from './0003-commands.js';
 
 /**
  * Every migration, by name. Names sort in the order they run, so a new one takes the next
@@ -8,4 +11,7 @@ import { coreMigration } from './0001-core.js';
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-core': coreMigration,
+  '0002-ingestion': ingestionMigration,
+  '0003-commands': commandsMigration,
+  '0004-alarms': alarmsMigration,
 });

@@ -19,14 +19,15 @@ export const BrokerConfig = z
       .object({ certFile: z.string().min(1), keyFile: z.string().min(1) })
       .strict()
       .optional(),
-    /** Holds `credentials.json` and, by default, the API's `hameau.sqlite`. */
+    /** Holds the API's `hameau.sqlite` (the registry without `databaseUrl`), or the file store. */
     dataDir: z.string().min(1).default('./data'),
     /**
-     * Where accounts come from: `file` is `<dataDir>/credentials.json` (written by `hameau device
-     * add` on a broker run alone); `registry` is the cloud API's device registry, in
-     * PostgreSQL when `databaseUrl` is set, else in `<dataDir>/hameau.sqlite`.
+     * Where accounts come from. `registry` (the default) is the cloud API's device registry, the
+     * one place `hameau device add` and the admin API create identities: PostgreSQL when
+     * `databaseUrl` is set, else `<dataDir>/hameau.sqlite`. `file` is `<dataDir>/credentials.json`,
+     * for a broker run without the API (`hameau device add --credentials-file` writes it).
      */
-    credentials: z.enum(['file', 'registry']).default('file'),
+    credentials: z.enum(['registry', 'file']).default('registry'),
     databaseUrl: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     /** When set, sessions and routing go through Redis so several brokers serve one fleet. */
     redisUrl: z.url({ protocol: /^rediss?$/ }).optional(),
@@ -117,4 +118,14 @@ export function credentialsPath(config: Pick<BrokerConfig, 'dataDir'>): string {
 /** The API's embedded database, which holds the device registry when no `DATABASE_URL` is set. */
 export function registryPath(config: Pick<BrokerConfig, 'dataDir'>): string {
   return join(config.dataDir, 'hameau.sqlite');
+}
+
+/** Where this broker's accounts come from, for start-up lines; never a password. */
+export function describeCredentialSource(
+  config: Pick<BrokerConfig, 'dataDir' | 'credentials' | 'databaseUrl'>,
+): string {
+  if (config.credentials === 'file') return `credential file ${credentialsPath(config)}`;
+  if (config.databaseUrl === undefined) return `registry in ${registryPath(config)}`;
+  const url = new URL(config.databaseUrl);
+  return `registry in PostgreSQL at ${url.hostname}:${url.port || '5432'}${url.pathname}`;
 }

@@ -12,26 +12,46 @@ const COMMANDS: Record<
   string,
   { summary: string; run: (argv: readonly string[], io: CliIo) => Promise<ExitCode> }
 > = {
-  start: { summary: 'run the demo town on embedded defaults', run: startCommand },
+  start: { summary: 'run the demo town (broker and API) on embedded defaults', run: startCommand },
   broker: { summary: 'run the MQTT broker (configured by HAMEAU_* variables)', run: brokerCommand },
-  device: { summary: 'add, list or remove device identities', run: deviceCommand },
+  device: { summary: 'add, list or remove device identities in the registry', run: deviceCommand },
   account: { summary: 'add a cloud or observer service account', run: accountCommand },
   api: { summary: 'run the cloud API (HAMEAU_API_*, DATABASE_URL)', run: apiCommand },
   agent: { summary: "run a site's edge agent (--config site.yaml)", run: agentCommand },
   sim: { summary: 'run device simulators from a scenario file', run: simMain },
 };
 
-function usage(io: CliIo): void {
-  io.err('usage: hameau <command> [options]');
-  for (const [name, c] of Object.entries(COMMANDS)) io.err(`  ${name.padEnd(8)} ${c.summary}`);
+function usage(print: (line: string) => void): void {
+  print('usage: hameau <command> [options]');
+  for (const [name, c] of Object.entries(COMMANDS)) print(`  ${name.padEnd(8)} ${c.summary}`);
+  print('');
+  print('Device and account identities live in the cloud registry, which the API and the broker');
+  print('share: PostgreSQL with DATABASE_URL, else <data dir>/hameau.sqlite (--data-dir, else');
+  print('HAMEAU_DATA_DIR, else ./data). For a broker run without the API, start it with');
+  print('HAMEAU_BROKER_CREDENTIALS=file and give `device`/`account` --credentials-file FILE.');
 }
+
+/** Errors that mean the user asked for something impossible, not that the program failed. */
+const USAGE_ERRORS: ReadonlySet<string> = new Set([
+  'CONFIG_INVALID',
+  'CREDENTIAL_EXISTS',
+  'DEVICE_EXISTS',
+]);
 
 /** Runs one `hameau` command; returns its exit code and never throws. */
 export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const [name, ...rest] = argv;
+  if (name === '--help' || name === '-h' || name === 'help') {
+    usage((line) => {
+      io.out(line);
+    });
+    return 0;
+  }
   const command = name === undefined ? undefined : COMMANDS[name];
   if (command === undefined) {
-    usage(io);
+    usage((line) => {
+      io.err(line);
+    });
     return 2;
   }
   try {
@@ -39,7 +59,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
   } catch (err) {
     if (err instanceof HameauError) {
       io.err(err.message);
-      return err.code === 'CONFIG_INVALID' || err.code === 'CREDENTIAL_EXISTS' ? 2 : 1;
+      return USAGE_ERRORS.has(err.code) ? 2 : 1;
     }
     io.err(
       `hameau ${name ?? ''}: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,

@@ -1,4 +1,10 @@
-import { brokerConfigFromEnv, startBroker } from '@hameau/broker';
+import { existsSync } from 'node:fs';
+import {
+  brokerConfigFromEnv,
+  describeCredentialSource,
+  registryPath,
+  startBroker,
+} from '@hameau/broker';
 import { pino } from 'pino';
 import type { CliIo, ExitCode } from '../io.js';
 import { untilSignal } from '../io.js';
@@ -14,6 +20,20 @@ export async function brokerCommand(_argv: readonly string[], io: CliIo): Promis
       (broker.ws ? `, websocket on port ${broker.ws.port}` : '') +
       (broker.http ? `, health on http://${config.host}:${broker.http.port}/healthz` : ''),
   );
+  io.out(`accounts: ${describeCredentialSource(config)}`);
+  const registry = registryPath(config);
+  if (
+    config.credentials === 'registry' &&
+    config.databaseUrl === undefined &&
+    !existsSync(registry)
+  ) {
+    // Not fatal: the API may start after the broker. Until the file exists, clients are told
+    // "server unavailable" and retry; the first CONNECT after it appears is served.
+    io.err(
+      `warning: ${registry} does not exist yet, so no client can connect until the API ` +
+        '(`hameau api`) or `hameau device add` creates it with the same data dir',
+    );
+  }
   const signal = await (io.stopSignal ?? untilSignal());
   io.out(`${signal}: stopping broker`);
   await broker.close();

@@ -1,74 +1,85 @@
-import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { FileCredentialStore } from '@hameau/broker';
 import { DeviceId, DeviceKind, SiteId } from '@hameau/protocol';
 import { parseOptions } from '../args.js';
+import {
+  STORE_OPTION_NAMES,
+  STORE_USAGE,
+  StoreOptions,
+  withIdentityStore,
+} from '../identities/identity-store.js';
 import type { CliIo, ExitCode } from '../io.js';
 
-const DataDir = z.string().min(1).optional();
-
-export function credentialStoreFor(dataDir: string | undefined, env: NodeJS.ProcessEnv) {
-  return new FileCredentialStore(
-    join(resolve(dataDir ?? env.HAMEAU_DATA_DIR ?? './data'), 'credentials.json'),
-  );
-}
-
 const AddOptions = z
-  .object({ site: SiteId, id: DeviceId, kind: DeviceKind, 'data-dir': DataDir })
+  .object({ site: SiteId, id: DeviceId, kind: DeviceKind, ...StoreOptions })
   .strict();
+const ListOptions = z.object(StoreOptions).strict();
+const RemoveOptions = z.object({ site: SiteId, id: DeviceId, ...StoreOptions }).strict();
 
-/** `hameau device add|list|remove`: manages device identities (the broker's accounts). */
+/**
+ * `hameau device add|list|remove`: manages device identities in the cloud registry (the one the
+ * API and the broker use), or in a broker's credential file with `--credentials-file`.
+ */
 export async function deviceCommand(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const [action, ...rest] = argv;
   switch (action ?? '') {
     case 'add': {
-      const o = parseOptions('device add', rest, ['site', 'id', 'kind', 'data-dir'], AddOptions);
-      const store = credentialStoreFor(o['data-dir'], io.env);
-      const { username, password } = await store.add(
-        { role: 'device', site: o.site, device: o.id, kind: o.kind },
-        new Date(),
+      const o = parseOptions(
+        'device add',
+        rest,
+        ['site', 'id', 'kind', ...STORE_OPTION_NAMES],
+        AddOptions,
       );
-      io.out(`device ${username} (${o.kind}) created in ${store.path}`);
-      io.out(`  MQTT username and client id: ${username}`);
-      io.out(`  MQTT password:               ${password}`);
-      io.out('The password is shown only this once: put it in the agent config now.');
-      return 0;
+      return withIdentityStore<ExitCode>('device add', o, io.env, async (store) => {
+        const { username, password } = await store.addDevice({
+          site: o.site,
+          device: o.id,
+          kind: o.kind,
+        });
+        io.out(`device ${username} (${o.kind}) created in ${store.location}`);
+        io.out(`  MQTT username and client id: ${username}`);
+        io.out(`  MQTT password:               ${password}`);
+        io.out('The password is shown only this once: put it in the agent config now.');
+        return 0;
+      });
     }
     case 'list': {
-      const o = parseOptions(
-        'device list',
-        rest,
-        ['data-dir'],
-        z.object({ 'data-dir': DataDir }).strict(),
-      );
-      for (const a of credentialStoreFor(o['data-dir'], io.env).list()) {
-        io.out(
-          a.role === 'device'
-            ? `${a.site}/${a.device}\t${a.kind}\t${a.createdAt}`
-            : `${a.name}\t${a.role}\t${a.createdAt}`,
-        );
-      }
-      return 0;
+      const o = parseOptions('device list', rest, STORE_OPTION_NAMES, ListOptions);
+      return withIdentityStore<ExitCode>('device list', o, io.env, async (store) => {
+        for (const a of await store.list()) {
+          const at = a.createdAt.toISOString();
+          io.out(`${a.username}\t${a.role === 'device' ? (a.kind ?? '') : a.role}\t${at}`);
+        }
+        return 0;
+      });
     }
     case 'remove': {
       const o = parseOptions(
         'device remove',
         rest,
-        ['site', 'id', 'data-dir'],
-        z.object({ site: SiteId, id: DeviceId, 'data-dir': DataDir }).strict(),
+        ['site', 'id', ...STORE_OPTION_NAMES],
+        RemoveOptions,
       );
-      const removed = credentialStoreFor(o['data-dir'], io.env).remove(`${o.site}/${o.id}`);
-      io[removed ? 'out' : 'err'](
-        removed ? `device ${o.site}/${o.id} removed` : `no device ${o.site}/${o.id}`,
-      );
-      return removed ? 0 : 1;
+      return withIdentityStore<ExitCode>('device remove', o, io.env, async (store) => {
+        const removed = await store.removeDevice(o.site, o.id);
+        if (!removed) {
+          io.err(`no device ${o.site}/${o.id} in ${store.location}`);
+          return 1;
+        }
+        io.out(`device ${o.site}/${o.id} removed from ${store.location}`);
+        return 0;
+      });
     }
     default:
       io.err(
-        'usage: hameau device add --site S --id D --kind locker|meters|lighting [--data-dir DIR]',
+        `usage: hameau device add --site S --id D --kind locker|meters|lighting ${STORE_USAGE}`,
       );
-      io.err('       hameau device list [--data-dir DIR]');
-      io.err('       hameau device remove --site S --id D [--data-dir DIR]');
+      io.err(`       hameau device list ${STORE_USAGE}`);
+      io.err(`       hameau device remove --site S --id D ${STORE_USAGE}`);
+      io.err('Identities live in the cloud registry: DATABASE_URL, else <data dir>/hameau.sqlite');
+      io.err('(data dir: --data-dir, else HAMEAU_DATA_DIR, else ./data). --credentials-file FILE');
+      io.err(
+        'writes a credential file instead, for a broker run with HAMEAU_BROKER_CREDENTIALS=file.',
+      );
       return 2;
   }
 }

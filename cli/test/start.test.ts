@@ -3,6 +3,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { userInfo } from 'node:os';
 import { connectAsync } from 'mqtt';
 import { describe, expect, it } from 'vitest';
+import { TOPICS } from '@hameau/protocol';
 import { runCli, stopper, tempDirs, type CliRun } from './helpers/run-cli.js';
 
 const tmp = tempDirs('hameau-start-');
@@ -87,6 +88,36 @@ describe('hameau start', () => {
     await (await connectAs(demo.mqttUrl, 'mairie/lockers', lockersPassword)).endAsync();
     const cloud = demo.credentials.get('cloud') ?? '';
     await (await connectAs(demo.mqttUrl, 'cloud', cloud, 'cloud:test')).endAsync();
+
+    // The API ingests from the demo's broker: a meter's birth shows in its device status.
+    const meters = await connectAs(
+      demo.mqttUrl,
+      'mairie/meters',
+      demo.credentials.get('mairie/meters') ?? '',
+    );
+    await meters.publishAsync(
+      TOPICS.status.build({ site: 'mairie', device: 'meters' }),
+      TOPICS.status.encode({
+        state: 'online',
+        session: 1,
+        at: new Date().toISOString(),
+        kind: 'meters',
+      }),
+      { qos: 1, retain: true },
+    );
+    const admin = { authorization: `Bearer ${readFileSync(demo.tokenFile, 'utf8').trim()}` };
+    await expect
+      .poll(
+        async () => {
+          const res = await fetch(`${demo.apiUrl}/api/v1/devices/mairie/meters`, {
+            headers: admin,
+          });
+          return ((await res.json()) as { status: { online: boolean } | null }).status?.online;
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(true);
+    await meters.endAsync();
 
     demo.stop('SIGINT');
     expect(await demo.run.done).toBe(0);

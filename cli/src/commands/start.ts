@@ -10,6 +10,7 @@ import {
 import {
   apiConfigFromEnv,
   databaseConfigOf,
+  parseApiConfig,
   startApiServer,
   type ApiConfig,
   type RunningApi,
@@ -74,7 +75,10 @@ export async function startCommand(_argv: readonly string[], io: CliIo): Promise
       log: pino({ name: 'demo', level }),
       actor: cliActor(env),
     });
-    api = await startApiServer(apiConfig, { log: pino({ name: 'cloud-api', level }) });
+    api = await startApiServer(
+      withBroker(apiConfig, `mqtt://127.0.0.1:${broker.mqtt.port}`, credentials.cloud.password),
+      { log: pino({ name: 'cloud-api', level }) },
+    );
   } catch (err) {
     await broker.close();
     throw err;
@@ -91,12 +95,14 @@ export async function startCommand(_argv: readonly string[], io: CliIo): Promise
   return 0;
 }
 
-/**
- * The demo API's configuration: the one place it is built. When the API connects to the broker
- * (`HAMEAU_MQTT_URL`), this is where the demo's broker address and `cloud` credentials go.
- */
+/** The demo API's configuration, from the environment (parsed before anything starts). */
 function demoApiConfig(env: NodeJS.ProcessEnv): ApiConfig {
   return apiConfigFromEnv(env);
+}
+
+/** The API ingests from the demo's own broker, as the `cloud` account just provisioned. */
+function withBroker(config: ApiConfig, url: string, password: string): ApiConfig {
+  return parseApiConfig({ ...config, mqtt: { ...config.mqtt, url, password } }, 'demo API config');
 }
 
 function printDemo(

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import type { Kysely } from 'kysely';
-import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import { HameauError } from '@hameau/protocol';
 import { MIGRATIONS } from './migrations/index.js';
 

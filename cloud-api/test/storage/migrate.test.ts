@@ -192,7 +192,7 @@ describe.each(DIALECTS)('storage on %s', (dialect) => {
   });
 
   it('runs every migration down again', async () => {
-    const { Migrator, NO_MIGRATIONS } = await import('kysely/migration');
+    const { Migrator, NO_MIGRATIONS } = await import('kysely');
     const migrator = new Migrator({
       db: t.db,
       provider: { getMigrations: () => Promise.resolve({ ...MIGRATIONS }) },

@@ -1,4 +1,4 @@
-import type { Migration } from 'kysely/migration';
+import type { Migration } from 'kysely';
 import { coreMigration } from './0001-core.js';
 import { ingestionMigration } from './0002-ingestion.js';
 import { alarmsMigration } from './0004-alarms.js';

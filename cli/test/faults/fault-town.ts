@@ -13,8 +13,8 @@ import { systemClock } from '@hameau/protocol';
 
 const RUN_CLI = fileURLToPath(new URL('./run-cli.ts', import.meta.url));
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-/** A Redis database of its own: the broker's sessions and queues must outlive its process. */
-const REDIS_URL = process.env.HAMEAU_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/9';
+/** Debian's Redis server, started privately: see `startRedis`. */
+const REDIS_SERVER = process.env.HAMEAU_TEST_REDIS_SERVER ?? '/usr/bin/redis-server';
 
 const SITE = 'gare';
 const DEVICE = 'agent';
@@ -30,6 +30,52 @@ async function freePort(): Promise<number> {
     }),
   );
   return port;
+}
+
+/**
+ * A private Redis server on a free port, without persistence to disk. The broker keeps its
+ * sessions and queues there so they outlive the broker's process. Private because Redis
+ * pub/sub ignores database numbers: brokers of other test files sharing the machine's Redis
+ * would hear this town's messages, and aedes closes a client when another broker of the
+ * "cluster" announces the same client id.
+ */
+async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(
+    REDIS_SERVER,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      resolve();
+    }),
+  );
+  const url = `redis://127.0.0.1:${port}`;
+  // Ready once it answers PING; it takes a few tens of milliseconds to listen.
+  for (let attempt = 0; ; attempt++) {
+    const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null });
+    probe.on('error', () => undefined);
+    try {
+      await probe.connect();
+      await probe.ping();
+      break;
+    } catch (err) {
+      if (attempt > 100) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      probe.disconnect();
+    }
+  }
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 /** A child process running `hameau <args>`, with its output kept for failure messages. */
@@ -75,12 +121,11 @@ export class FaultTown {
   #devicePort = 0;
   #brokerPort = 0;
   #password = '';
+  #redis: { url: string; stop(): Promise<void> } | null = null;
 
-  /** Empties the Redis database, starts the device, the API, the broker and the agent. */
+  /** Starts a private Redis, the device, the API, the broker and the agent. */
   async start(): Promise<void> {
-    const redis = new Redis(REDIS_URL);
-    await redis.flushdb();
-    redis.disconnect();
+    this.#redis = await startRedis();
     const { endpoints } = await this.#device.start();
     this.#devicePort = endpoints[0]?.transport === 'tcp' ? endpoints[0].port : 0;
     this.#brokerPort = await freePort();
@@ -136,7 +181,7 @@ export class FaultTown {
       HAMEAU_BROKER_HTTP_PORT: '0',
       HAMEAU_DATA_DIR: this.dir,
       HAMEAU_BROKER_CREDENTIALS: 'registry',
-      REDIS_URL,
+      REDIS_URL: this.#redis?.url ?? '',
       HAMEAU_LOG_LEVEL: process.env.HAMEAU_TEST_LOG ?? 'warn',
     });
   }
@@ -232,6 +277,7 @@ export class FaultTown {
     await this.agent?.kill('SIGTERM');
     await this.broker?.kill('SIGTERM');
     await this.stopApi();
+    await this.#redis?.stop();
     await this.#device.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }

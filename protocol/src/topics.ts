@@ -66,7 +66,8 @@ export const TOPICS = {
   }),
   commandResult: defineTopic({
     name: 'commandResult',
-    summary: 'The outcome of a command, echoing its id: ok with data, or error with a code.',
+    summary:
+      'The answer to a command, echoing its id: accepted (about to run), then ok with data or error with a code.',
     template: `${TOPIC_ROOT}/{site}/{device}/cmd-result`,
     params: device,
     payload: CommandResultPayload,

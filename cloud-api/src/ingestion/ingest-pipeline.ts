@@ -9,6 +9,7 @@ import { decodeDeviceMessage, type RejectedMessage } from './decode-device-messa
 import type { IngestedMessage, IngestedOf } from './ingested-message.js';
 import type { IngestionHub } from './ingestion-hub.js';
 import type { JournalEntry } from './ingest-journal.js';
+import { LogThrottle } from './log-throttle.js';
 import { SeqLedger } from './seq-ledger.js';
 
 /** Running totals since start, for /healthz, metrics and the benchmark. */
@@ -65,6 +66,8 @@ export class IngestPipeline {
   };
   readonly #d: IngestPipelineDeps;
   readonly #ledger: SeqLedger;
+  /** Ten invalid-message lines per device and minute; the rest are counted. */
+  readonly #invalidLog = new LogThrottle({ perWindow: 10, windowMs: 60_000 });
 
   constructor(deps: IngestPipelineDeps) {
     this.#d = deps;
@@ -175,10 +178,20 @@ export class IngestPipeline {
     c.duplicates += duplicates;
     c.points += points;
     c.batches++;
+    const now = this.#d.clock.now();
     for (const r of rejected) {
       c.invalid[r.code] = (c.invalid[r.code] ?? 0) + 1;
+      const { log, held } = this.#invalidLog.take(`${r.site ?? '?'}/${r.device ?? '?'}`, now);
+      if (!log) continue;
       this.#d.log.warn(
-        { site: r.site, device: r.device, topic: r.topic, code: r.code, reason: r.reason },
+        {
+          site: r.site,
+          device: r.device,
+          topic: r.topic,
+          code: r.code,
+          reason: r.reason,
+          ...(held > 0 && { heldBackBefore: held }),
+        },
         'invalid device message dropped',
       );
     }

@@ -19,6 +19,17 @@ const REDIS_SERVER = process.env.HAMEAU_TEST_REDIS_SERVER ?? '/usr/bin/redis-ser
 const SITE = 'gare';
 const DEVICE = 'agent';
 
+/** Children still running; killed if this process exits first (a timed-out test run). */
+const LIVE_CHILDREN = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of LIVE_CHILDREN) child.kill('SIGKILL');
+});
+function track(child: ChildProcess): ChildProcess {
+  LIVE_CHILDREN.add(child);
+  child.once('exit', () => LIVE_CHILDREN.delete(child));
+  return child;
+}
+
 /** A free TCP port, for a broker that must come back on the same one after a kill. */
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -41,12 +52,14 @@ async function freePort(): Promise<number> {
  */
 async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn(
-    REDIS_SERVER,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
+  const child = track(
+    spawn(
+      REDIS_SERVER,
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: 'ignore',
+      },
+    ),
   );
   const exited = new Promise<void>((resolve) =>
     child.once('exit', () => {
@@ -63,7 +76,10 @@ async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
       await probe.ping();
       break;
     } catch (err) {
-      if (attempt > 100) throw err;
+      if (attempt > 100) {
+        child.kill('SIGKILL');
+        throw err;
+      }
       await new Promise((resolve) => setTimeout(resolve, 50));
     } finally {
       probe.disconnect();
@@ -85,10 +101,12 @@ class CliProcess {
   readonly #child: ChildProcess;
 
   constructor(args: string[], env: NodeJS.ProcessEnv) {
-    this.#child = spawn(
-      process.execPath,
-      ['--conditions=source', '--import', 'tsx', RUN_CLI, ...args],
-      { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    this.#child = track(
+      spawn(process.execPath, ['--conditions=source', '--import', 'tsx', RUN_CLI, ...args], {
+        cwd: REPO,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
     );
     for (const stream of [this.#child.stdout, this.#child.stderr]) {
       stream?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));

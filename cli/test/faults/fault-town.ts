@@ -133,6 +133,8 @@ class CliProcess {
 export class FaultTown {
   readonly dir = mkdtempSync(join(tmpdir(), 'hameau-faults-'));
   api: RunningApi | null = null;
+  /** The API's log lines (it runs in this process), shown when an assertion fails. */
+  readonly apiLog: string[] = [];
   broker: CliProcess | null = null;
   agent: CliProcess | null = null;
   readonly #device = new CounterDevice({ id: 'c1' }, { clock: systemClock });
@@ -182,7 +184,12 @@ export class FaultTown {
         dataDir: this.dir,
         mqtt: { url: `mqtt://127.0.0.1:${this.#brokerPort}`, batchMaxDelayMs: 20 },
       }),
-      { log: pino({ level: process.env.HAMEAU_TEST_LOG ?? 'silent' }) },
+      {
+        log: pino(
+          { level: process.env.HAMEAU_TEST_LOG ?? 'info' },
+          { write: (line: string) => this.apiLog.push(line) },
+        ),
+      },
     );
   }
 
@@ -281,6 +288,32 @@ export class FaultTown {
   /** How many messages ingestion received again after having stored them. */
   duplicatesSeen(): number {
     return this.#api().ingestion?.stats().counters.duplicates ?? 0;
+  }
+
+  /**
+   * What ingestion counted and what the broker still queues for the API's session, for a failing
+   * assertion's message: tells "never reached the API" from "reached it and was dropped".
+   */
+  async diagnostics(): Promise<string> {
+    const stats = this.api?.ingestion?.stats();
+    let queued = 'unknown';
+    if (this.#redis) {
+      const redis = new Redis(this.#redis.url, { lazyConnect: true, retryStrategy: () => null });
+      redis.on('error', () => undefined);
+      try {
+        await redis.connect();
+        queued = String(await redis.llen(`outgoing:${encodeURIComponent('cloud:api')}`));
+      } catch (err) {
+        queued = `unreadable (${(err as Error).message})`;
+      } finally {
+        redis.disconnect();
+      }
+    }
+    return [
+      `ingestion: ${JSON.stringify(stats)}`,
+      `broker queue for cloud:api: ${queued}`,
+      `API log (last lines):\n${this.apiLog.slice(-25).join('')}`,
+    ].join('\n');
   }
 
   /** What each process printed, for a failing assertion's message. */

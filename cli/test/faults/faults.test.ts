@@ -53,8 +53,10 @@ describe('faults end to end: every reading stored exactly once', { timeout: 120_
     await waitFor(`ingestion of seqs 1..${final}`, async () => {
       ranges = await town.ingestedRanges();
       return JSON.stringify(ranges) === JSON.stringify([[1, final]]);
-    }).catch((err: unknown) => {
-      throw new Error(`${(err as Error).message}\ningested: ${JSON.stringify(ranges)}`);
+    }).catch(async (err: unknown) => {
+      throw new Error(
+        `${(err as Error).message}\ningested: ${JSON.stringify(ranges)}\n${await town.diagnostics()}`,
+      );
     });
     const stored = await town.storedSeqs();
     // Stored readings have distinct seqs (a seq stored twice would appear twice here)...

@@ -1,8 +1,9 @@
-import { connect, type Socket } from 'node:net';
 import { z } from 'zod';
-import { every, type Clock } from '@hameau/protocol';
-import { defineModule } from '../../runtime/agent-module.js';
-import { parseCounterReply, type CounterReply } from './counter-reply.js';
+import { every } from '@hameau/protocol';
+import { defineCommand, defineModule } from '../../runtime/agent-module.js';
+import { CommandError } from '../../runtime/command-error.js';
+import { CounterReader } from './counter-reader.js';
+import type { CounterReply } from './counter-reply.js';
 
 const CounterConfig = z
   .object({
@@ -24,127 +25,74 @@ const CounterConfig = z
  * Reads the firmware-sim `counter` device: a generic device producing numbered readings, used
  * to prove the path from the street to the store loses and duplicates nothing. Each reading is
  * reported as `{ n, value }`; a failed read is reported as missing with its reason, never as 0.
+ * Its `read` command takes a reading now, between polls, and answers it.
  */
 export const counterModule = defineModule({
   name: 'counter',
   configSchema: CounterConfig,
   create(ctx) {
     const { config, clock, log } = ctx;
-    const reader = new CounterReader(config.host, config.port, config.timeoutMs, clock);
-    let stop: (() => void) | null = null;
-    let busy = false;
-    const poll = async () => {
-      if (busy) return;
-      busy = true;
+    let reader: CounterReader | null = null;
+    let stopPolling: (() => void) | null = null;
+    let polling = false;
+
+    /** Reads the device and reports the reading, or its absence with the reason. */
+    const takeReading = async (from: CounterReader): Promise<CounterReply> => {
+      const reply = await from.read();
+      if (reply.kind === 'reading') {
+        ctx.report(config.stream, config.source, { n: reply.seq, value: reply.value });
+      } else {
+        ctx.report(
+          config.stream,
+          config.source,
+          { n: null, value: null },
+          { n: reply.reason, value: reply.reason },
+        );
+      }
+      return reply;
+    };
+    const poll = async (from: CounterReader) => {
+      // A slow device must not pile polls up behind each other.
+      if (polling) return;
+      polling = true;
       try {
-        const reply = await reader.read();
-        if (reply.kind === 'reading') {
-          ctx.report(config.stream, config.source, { n: reply.seq, value: reply.value });
-        } else {
-          ctx.report(
-            config.stream,
-            config.source,
-            { n: null, value: null },
-            {
-              n: reply.reason,
-              value: reply.reason,
-            },
-          );
-        }
+        await takeReading(from);
       } finally {
-        busy = false;
+        polling = false;
       }
     };
+
     return {
       start() {
-        stop = every(clock, config.intervalMs, () => {
-          poll().catch((err: unknown) => {
+        const current = new CounterReader(config.host, config.port, config.timeoutMs, clock);
+        reader = current;
+        stopPolling = every(clock, config.intervalMs, () => {
+          poll(current).catch((err: unknown) => {
             log.error({ err }, 'counter poll failed');
           });
         });
         return Promise.resolve();
       },
       stop() {
-        stop?.();
-        reader.close();
+        stopPolling?.();
+        stopPolling = null;
+        reader?.close();
+        reader = null;
         return Promise.resolve();
+      },
+      commands: {
+        /** `read`: a reading now, outside the polling interval; `HARDWARE_FAILURE` if none. */
+        read: defineCommand({
+          args: z.strictObject({}),
+          async run() {
+            // The host routes commands to running modules only; this guards a stop in between.
+            if (reader === null) throw new CommandError('REFUSED', 'the counter module is stopped');
+            const reply = await takeReading(reader);
+            if (reply.kind === 'error') throw new CommandError('HARDWARE_FAILURE', reply.reason);
+            return { n: reply.seq, value: reply.value };
+          },
+        }),
       },
     };
   },
 });
-
-/** One request at a time over a kept-open TCP connection, reopened after any failure. */
-class CounterReader {
-  #socket: Socket | null = null;
-  #buffer = '';
-  #waiting: ((line: string | null) => void) | null = null;
-
-  constructor(
-    readonly host: string,
-    readonly port: number,
-    readonly timeoutMs: number,
-    readonly clock: Clock,
-  ) {}
-
-  async read(): Promise<CounterReply> {
-    const socket = this.#socket ?? (await this.#open());
-    if (socket === null) return { kind: 'error', reason: 'device unreachable' };
-    const line = await new Promise<string | null>((resolve) => {
-      const timer = this.clock.setTimeout(() => {
-        this.#waiting = null;
-        resolve(null);
-      }, this.timeoutMs);
-      this.#waiting = (l) => {
-        this.clock.clearTimeout(timer);
-        resolve(l);
-      };
-      socket.write('READ\n');
-    });
-    if (line === null) {
-      // A late answer would be taken for the next request's: start over on a new connection.
-      this.close();
-      return { kind: 'error', reason: 'timeout' };
-    }
-    return parseCounterReply(line);
-  }
-
-  close(): void {
-    this.#socket?.destroy();
-    this.#socket = null;
-    this.#buffer = '';
-    const waiting = this.#waiting;
-    this.#waiting = null;
-    waiting?.(null);
-  }
-
-  #open(): Promise<Socket | null> {
-    return new Promise((resolve) => {
-      const socket = connect({ host: this.host, port: this.port, noDelay: true });
-      socket.setEncoding('utf8');
-      socket.once('connect', () => {
-        this.#socket = socket;
-        resolve(socket);
-      });
-      socket.on('data', (chunk: string) => {
-        this.#buffer += chunk;
-        let nl = this.#buffer.indexOf('\n');
-        while (nl >= 0) {
-          const line = this.#buffer.slice(0, nl).replace(/\r$/, '');
-          this.#buffer = this.#buffer.slice(nl + 1);
-          const waiting = this.#waiting;
-          this.#waiting = null;
-          waiting?.(line);
-          nl = this.#buffer.indexOf('\n');
-        }
-        if (this.#buffer.length > 1024) this.close();
-      });
-      socket.on('error', () => {
-        if (this.#socket !== socket) resolve(null);
-        this.close();
-      });
-      socket.on('close', () => {
-        if (this.#socket === socket) this.close();
-      });
-    });
-  }
-}

@@ -27,6 +27,7 @@ import {
 } from './auth/authenticate.js';
 import { tokenRoutes } from './auth/token-routes.js';
 import { commandsPlugin } from './commands/commands-plugin.js';
+import { deviceConfigPlugin } from './device-config/device-config-plugin.js';
 import { deviceRoutes } from './devices/device-routes.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health-routes.js';
@@ -53,6 +54,7 @@ const DOMAINS: readonly DomainPlugin[] = [
   { name: 'devices', prefix: '/api/v1', plugin: deviceRoutes },
   { name: 'commands', prefix: '/api/v1', plugin: commandsPlugin },
   { name: 'alarms', prefix: '/api/v1', plugin: alarmsPlugin },
+  { name: 'device-config', prefix: '/api/v1', plugin: deviceConfigPlugin },
   { name: 'tokens', prefix: '/api/v1', plugin: tokenRoutes },
   { name: 'mqtt-accounts', prefix: '/api/v1', plugin: accountRoutes },
   { name: 'audit', prefix: '/api/v1', plugin: auditRoutes },

@@ -56,6 +56,33 @@ export type { CommandRecord } from './commands/command-record.js';
 export { CommandSender } from './commands/command-sender.js';
 export { CommandView, commandView } from './commands/command-schemas.js';
 
+export {
+  DeviceConfigService,
+  MAX_CONFIG_BYTES,
+  SetDeviceConfigInput,
+} from './device-config/device-config-service.js';
+export {
+  DesiredConfigSender,
+  SYNC_PAGE_SIZE,
+  type SendOutcome,
+  type SyncCounts,
+} from './device-config/desired-config-sender.js';
+export {
+  isInSync,
+  type DesiredConfigRecord,
+  type DeviceConfigState,
+  type RejectedConfig,
+  type ReportedConfig,
+} from './device-config/device-config-record.js';
+export { deviceConfigStore } from './device-config/device-config-store.js';
+export { deviceConfigListener } from './device-config/device-config-listener.js';
+export { deviceConfigPlugin } from './device-config/device-config-plugin.js';
+export {
+  DeviceConfigView,
+  DesiredConfigView,
+  deviceConfigView,
+} from './device-config/device-config-schemas.js';
+
 export { ErrorBody, errorResponses, IsoTime, isoTime } from './http/common-schemas.js';
 export { errorResponse } from './http/error-handler.js';
 export { generateSecret, hashSecret, verifySecret } from '@hameau/protocol/secret-hash';

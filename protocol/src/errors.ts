@@ -54,6 +54,10 @@ export const ERROR_CODES = {
     http: 409,
     summary: 'The command already reached a final state and cannot change.',
   },
+  CONFIG_VERSION_CONFLICT: {
+    http: 409,
+    summary: 'The desired configuration changed since the version a change was based on.',
+  },
   ALARM_NOT_FOUND: { http: 404, summary: 'No alarm with this id.' },
   ALARM_TRANSITION_INVALID: {
     http: 409,

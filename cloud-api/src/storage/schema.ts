@@ -1,6 +1,10 @@
 import type { Generated } from 'kysely';
 import type { CommandsTable } from '../commands/command-tables.js';
 import type { AlarmEventMarksTable, AlarmsTable } from '../alarms/alarm-tables.js';
+import type {
+  DeviceConfigReportsTable,
+  DeviceConfigsTable,
+} from '../device-config/device-config-tables.js';
 import type { IngestCursorsTable } from '../ingestion/ingestion-tables.js';
 
 /**
@@ -22,6 +26,8 @@ export interface Schema {
   alarms: AlarmsTable;
   alarm_event_marks: AlarmEventMarksTable;
   ingest_cursors: IngestCursorsTable;
+  device_configs: DeviceConfigsTable;
+  device_config_reports: DeviceConfigReportsTable;
 }
 
 /** One place in town with one edge agent box. */

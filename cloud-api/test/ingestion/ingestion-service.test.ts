@@ -15,6 +15,11 @@ import { silent } from '../helpers/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 import { startTestBroker, type TestBroker } from '../helpers/test-broker.js';
 
+/** Waits for an outcome on a loaded machine: generous, and never a statement about speed. */
+function eventually<T>(check: () => T | Promise<T>): Promise<T> {
+  return vi.waitFor(check, { timeout: 15_000, interval: 20 });
+}
+
 const AT = Date.UTC(2026, 10, 25, 12);
 
 /** Real time here: a real broker and sockets. Tests wait for outcomes, never for durations. */
@@ -107,12 +112,9 @@ describe('IngestionService with a real broker', () => {
     for (let seq = 1; seq <= 50; seq++) await meter.publishAsync(topic, reading(seq), { qos: 1 });
     await meter.publishAsync(topic, Buffer.from('{garbage'), { qos: 1 });
     await meter.publishAsync(topic, reading(51), { qos: 1 });
-    await vi.waitFor(
-      () => {
-        expect(service.stats().counters.points).toBe(51);
-      },
-      { timeout: 5000 },
-    );
+    await eventually(() => {
+      expect(service.stats().counters.points).toBe(51);
+    });
     expect(await storedSeqs()).toEqual(Array.from({ length: 51 }, (_, i) => i + 1));
     expect(service.stats().counters.invalid).toEqual({ PAYLOAD_NOT_JSON: 1 });
     expect(service.stats().journalDepth).toBe(0);
@@ -123,19 +125,16 @@ describe('IngestionService with a real broker', () => {
     await subscribed;
     const meter = await device();
     for (let seq = 1; seq <= 10; seq++) await meter.publishAsync(topic, reading(seq), { qos: 1 });
-    await vi.waitFor(() => {
+    await eventually(() => {
       expect(first.stats().counters.points).toBe(10);
     });
     await first.stop();
     // The cloud is down: the broker queues these for the cloud's session.
     for (let seq = 11; seq <= 30; seq++) await meter.publishAsync(topic, reading(seq), { qos: 1 });
     const second = startService();
-    await vi.waitFor(
-      () => {
-        expect(second.stats().counters.points).toBe(20);
-      },
-      { timeout: 5000 },
-    );
+    await eventually(() => {
+      expect(second.stats().counters.points).toBe(20);
+    });
     expect(await storedSeqs()).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
   });
 
@@ -154,10 +153,10 @@ describe('IngestionService with a real broker', () => {
     await subscribed;
     const meter = await device();
     for (let seq = 1; seq <= 20; seq++) await meter.publishAsync(topic, reading(seq), { qos: 1 });
-    await vi.waitFor(() => {
+    await eventually(() => {
       expect(first.stats().journalDepth).toBe(20);
     });
-    await vi.waitFor(() => {
+    await eventually(() => {
       expect(first.stats().lastError).toContain('influx is down');
     });
     expect(first.stats().counters.points).toBe(0);
@@ -165,7 +164,7 @@ describe('IngestionService with a real broker', () => {
     await first.stop();
     down = false;
     const second = startService({ store: flaky });
-    await vi.waitFor(() => {
+    await eventually(() => {
       expect(second.stats().counters.points).toBe(20);
     });
     expect(await storedSeqs()).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
@@ -202,15 +201,12 @@ describe('IngestionService with a real broker', () => {
     const service = startService();
     let connects = 0;
     service.onConnect(() => connects++);
-    await vi.waitFor(() => {
+    await eventually(() => {
       expect(connects).toBe(1);
     });
     broker.dropConnections();
-    await vi.waitFor(
-      () => {
-        expect(connects).toBe(2);
-      },
-      { timeout: 5000 },
-    );
+    await eventually(() => {
+      expect(connects).toBe(2);
+    });
   });
 });

@@ -11,6 +11,11 @@ import { startApiServer, type RunningApi } from '../../src/server.js';
 import { capturedLog } from '../helpers/captured-log.js';
 import { startTestBroker, type TestBroker } from '../helpers/test-broker.js';
 
+/** Waits for an outcome on a loaded machine: generous, and never a statement about speed. */
+function eventually<T>(check: () => T | Promise<T>): Promise<T> {
+  return vi.waitFor(check, { timeout: 15_000, interval: 20 });
+}
+
 /** `hameau api` with HAMEAU_MQTT_URL: the API ingests into its own stores. */
 describe('startApiServer with MQTT', () => {
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -62,7 +67,7 @@ describe('startApiServer with MQTT', () => {
     });
     expect(created.status).toBe(201);
 
-    await vi.waitFor(() => {
+    await eventually(() => {
       expect(api.ingestion?.connected).toBe(true);
     });
     const meter = await mqtt.connectAsync(broker.url, { clientId: 'mairie/meters-1' });
@@ -84,7 +89,7 @@ describe('startApiServer with MQTT', () => {
       }),
       { qos: 1 },
     );
-    await vi.waitFor(async () => {
+    await eventually(async () => {
       const res = await fetch(`${api.url}/api/v1/devices/mairie/meters-1`, { headers: auth });
       expect(await res.json()).toMatchObject({ status: { online: true, session: 1 } });
     });

@@ -3,6 +3,7 @@ import { coreMigration } from './0001-core.js';
 import { ingestionMigration } from './0002-ingestion.js';
 import { alarmsMigration } from './0004-alarms.js';
 import { commandsMigration } from './0003-commands.js';
+import { deviceConfigMigration } from './0005-device-config.js';
 
 /**
  * Every migration, by name. Names sort in the order they run, so a new one takes the next
@@ -14,4 +15,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0002-ingestion': ingestionMigration,
   '0003-commands': commandsMigration,
   '0004-alarms': alarmsMigration,
+  '0005-device-config': deviceConfigMigration,
 });

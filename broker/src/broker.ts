@@ -53,7 +53,10 @@ export async function startBroker(
   const credentials = deps.credentials ?? credentialStoreFor(config);
   const metrics = new BrokerMetrics();
   const access = createAccessControl({ credentials, metrics, log });
-  const cluster = config.redisUrl === undefined ? null : createRedisCluster(config.redisUrl, log);
+  const cluster =
+    config.redisUrl === undefined
+      ? null
+      : createRedisCluster(config.redisUrl, config.limits.maxSessionDelivery, log);
 
   const options: AedesOptions = {
     authenticate: access.authenticate,
@@ -256,12 +259,12 @@ class RedisPersistence extends AsyncRedisPersistence {
   }
 }
 
-function createRedisCluster(url: string, log: Logger) {
+function createRedisCluster(url: string, maxSessionDelivery: number, log: Logger) {
   const conn = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: null });
   conn.on('error', (err) => {
     log.error({ err: err.message }, 'redis persistence connection error');
   });
-  const persistence = new RedisPersistence({ conn });
+  const persistence = new RedisPersistence({ conn, maxSessionDelivery });
   const mq = MQEmitterRedis({ connectionString: url });
   return {
     persistence,

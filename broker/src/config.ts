@@ -42,6 +42,13 @@ export const BrokerConfig = z
         drainTimeoutMs: Positive.default(5_000),
         /** A connection that sends no CONNECT within this time is closed. */
         connectTimeoutMs: Positive.default(10_000),
+        /**
+         * With Redis: how many queued messages a persistent session gets when it reconnects.
+         * aedes-persistence-redis sends only this many at connect and the rest wait for the next
+         * reconnect, so it must exceed what the API's session can queue during an outage
+         * (a town: hundreds of devices × a reading a minute × hours). Its default is 1,000.
+         */
+        maxSessionDelivery: Positive.default(1_000_000),
       })
       .strict()
       .prefault({}),
@@ -64,6 +71,7 @@ export const BROKER_ENV = {
   HAMEAU_MQTT_CONNECTIONS_PER_SECOND: 'limits.connectionsPerSecond',
   HAMEAU_MQTT_CONNECTION_BURST: 'limits.connectionBurst',
   HAMEAU_MQTT_DRAIN_TIMEOUT_MS: 'limits.drainTimeoutMs',
+  HAMEAU_MQTT_MAX_SESSION_DELIVERY: 'limits.maxSessionDelivery',
 } as const;
 
 /** Builds the config from the environment; `off` disables the WebSocket or HTTP listener. */

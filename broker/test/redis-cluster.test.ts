@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { TOPICS, usernameOf, type Principal } from '@hameau/protocol';
 import { MemoryCredentialStore } from '../src/credential-store.js';
 import { parseBrokerConfig, startBroker, type RunningBroker } from '../src/index.js';
@@ -130,4 +130,23 @@ it('answers a SUBSCRIBE of several topics for a persistent session (aedes stores
   const topic = TOPICS.telemetry.build({ ...own, stream: 'counter' });
   await device.publishAsync(topic, '{}', { qos: 1 });
   expect(await got).toBe(topic);
+});
+
+it('delivers a persistent session everything queued while it was away, past 1,000 messages', async () => {
+  const first = await connect(a, api, { clean: false, clientId: 'cloud:queue' });
+  await first.subscribeAsync(TOPICS.telemetry.filter({ site }), { qos: 1 });
+  await first.endAsync();
+  const device = await connect(a, dev);
+  const topic = TOPICS.telemetry.build({ ...own, stream: 'queue' });
+  const count = 1_500;
+  for (let i = 0; i < count; i++) await device.publishAsync(topic, String(i), { qos: 1 });
+  const got = new Set<string>();
+  const again = await connect(b, api, { clean: false, clientId: 'cloud:queue' });
+  again.on('message', (_t, payload) => got.add(payload.toString()));
+  await vi.waitFor(
+    () => {
+      expect(got.size).toBe(count);
+    },
+    { timeout: 15_000, interval: 50 },
+  );
 });

@@ -275,6 +275,10 @@ function createRedisCluster(url: string, maxSessionDelivery: number, log: Logger
           resolve();
         });
       });
+      // QUIT lets the commands aedes and the persistence fired without awaiting finish; a bare
+      // disconnect (what destroy does) rejects them, and one nobody handles would crash the
+      // process on its way out.
+      await conn.quit().catch(() => undefined);
       await persistence.destroy();
     },
   };

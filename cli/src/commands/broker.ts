@@ -12,9 +12,14 @@ import { untilSignal } from '../io.js';
 /** `hameau broker`: the MQTT broker, configured from the environment (see broker/README). */
 export async function brokerCommand(_argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const config = brokerConfigFromEnv(io.env);
-  const broker = await startBroker(config, {
-    log: pino({ name: 'broker', level: io.env.HAMEAU_LOG_LEVEL ?? 'info' }),
-  });
+  const log = pino({ name: 'broker', level: io.env.HAMEAU_LOG_LEVEL ?? 'info' });
+  // aedes and aedes-persistence-redis fire some Redis commands without awaiting them; one that
+  // fails (Redis restarting) must be logged, not take every device's connection down with it.
+  const onUnhandled = (err: unknown) => {
+    log.error({ err }, 'unhandled rejection in the broker (kept running)');
+  };
+  process.on('unhandledRejection', onUnhandled);
+  const broker = await startBroker(config, { log });
   io.out(
     `broker listening: mqtt ${config.tls ? 'mqtts' : 'mqtt'}://${config.host}:${broker.mqtt.port}` +
       (broker.ws ? `, websocket on port ${broker.ws.port}` : '') +
@@ -37,5 +42,6 @@ export async function brokerCommand(_argv: readonly string[], io: CliIo): Promis
   const signal = await (io.stopSignal ?? untilSignal());
   io.out(`${signal}: stopping broker`);
   await broker.close();
+  process.off('unhandledRejection', onUnhandled);
   return 0;
 }

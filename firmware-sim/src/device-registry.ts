@@ -1,5 +1,6 @@
 import { HameauError } from '@hameau/protocol';
 import { counterDeviceType } from './devices/counter/counter-type.js';
+import { meterDeviceTypes } from './devices/meters/meter-device-types.js';
 import type { DeviceType } from './device-type.js';
 
 /** The device types a scenario file may name, looked up by their `type`. */
@@ -33,5 +34,5 @@ export class DeviceRegistry {
 
 /** A fresh registry holding every device type this package ships. */
 export function builtinDeviceTypes(): DeviceRegistry {
-  return new DeviceRegistry([counterDeviceType]);
+  return new DeviceRegistry([counterDeviceType, ...meterDeviceTypes]);
 }

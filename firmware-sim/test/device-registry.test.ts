@@ -9,7 +9,15 @@ import { CounterDevice } from '../src/devices/counter/counter-device.js';
 describe('DeviceRegistry', () => {
   it('holds the built-in device types', () => {
     const registry = builtinDeviceTypes();
-    expect(registry.list().map((t) => t.type)).toEqual(['counter']);
+    expect(registry.list().map((t) => t.type)).toEqual([
+      'counter',
+      'em24',
+      'iem3000',
+      'modbus-gateway',
+      'rtu-bus',
+      'sdm120',
+      'sdm630',
+    ]);
     expect(registry.get('counter')).toBe(counterDeviceType);
     expect(registry.get('meter')).toBeUndefined();
   });

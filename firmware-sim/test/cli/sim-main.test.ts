@@ -47,8 +47,18 @@ describe('hameau sim', () => {
   it('--list lists the device types', async () => {
     const { io, out, err } = testIo();
     expect(await simMain(['--list'], io)).toBe(0);
-    expect(out).toHaveLength(1);
-    expect(out[0]).toMatch(/^counter {2}numbered readings/);
+    expect(out.map((l) => l.split(' ', 1)[0])).toEqual([
+      'counter',
+      'em24',
+      'iem3000',
+      'modbus-gateway',
+      'rtu-bus',
+      'sdm120',
+      'sdm630',
+    ]);
+    // Summaries line up after the longest type name.
+    expect(out[0]).toMatch(/^counter {9}numbered readings/);
+    expect(out[6]).toMatch(/^sdm630 {10}Eastron SDM630/);
     expect(err).toEqual([]);
   });
 
@@ -83,7 +93,7 @@ describe('hameau sim', () => {
     expect(err).toEqual([
       `scenario ${file} is invalid:\n` +
         '  - devices[0].port: Too big: expected number to be <=65535 (line 2)\n' +
-        '  - devices[1].type: unknown device type "meter" (known: counter) (line 3)',
+        '  - devices[1].type: unknown device type "meter" (known: counter, em24, iem3000, modbus-gateway, rtu-bus, sdm120, sdm630) (line 3)',
     ]);
     expect(out).toEqual([]);
   });

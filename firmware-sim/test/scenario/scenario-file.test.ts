@@ -8,6 +8,7 @@ import { builtinDeviceTypes } from '../../src/device-registry.js';
 import { loadScenarioFile, parseScenario } from '../../src/scenario/scenario-file.js';
 
 const registry = builtinDeviceTypes();
+const KNOWN = 'counter, em24, iem3000, modbus-gateway, rtu-bus, sdm120, sdm630';
 const scenarios = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 
 function problemsOf(text: string): readonly string[] {
@@ -71,12 +72,12 @@ describe('parseScenario', () => {
     expect(problems).toEqual([
       'devices[0].port: Too big: expected number to be <=65535 (line 4)',
       'devices[0].colour: Unrecognized key: "colour" (line 5)',
-      'devices[1].type: unknown device type "lamp" (known: counter) (line 6)',
+      `devices[1].type: unknown device type "lamp" (known: ${KNOWN}) (line 6)`,
       'devices[2].id: "c1" is already the id of devices[0] (line 9)',
       'devices[2].scale: Invalid input: expected number, received string (line 10)',
       'devices[2].faults[0].mode: Invalid option: expected one of "silent"|"garbage"|"disconnect" (line 12)',
       'devices[2].faults[0].atMs: Too small: expected number to be >=0 (line 12)',
-      'devices[3].type: required: one of counter (line 13)',
+      `devices[3].type: required: one of ${KNOWN} (line 13)`,
       'devices[4]: expected a device entry (a mapping with type and id) (line 14)',
     ]);
   });

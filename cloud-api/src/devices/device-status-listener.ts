@@ -108,6 +108,7 @@ export function deviceStatusListener(deps: {
         .execute();
       const known = new Map(rows.map((r) => [`${r.site_id}/${r.device_id}`, r]));
       const now = deps.now();
+      const changed: { site: string; device: string; status: DeviceStatus }[] = [];
       for (const [key, list] of byDevice) {
         const row = known.get(key);
         if (!row) {
@@ -137,13 +138,14 @@ export function deviceStatusListener(deps: {
             after.online ? 'device online' : 'device offline',
           );
         }
-        await deviceStatusStore.upsert(
-          deps.db,
-          { site: row.site_id, device: row.device_id },
-          // session stays -1 until the first birth or will: 0 is a real first session.
-          { ...after, updatedAt: now },
-        );
+        // session stays -1 until the first birth or will: 0 is a real first session.
+        changed.push({
+          site: row.site_id,
+          device: row.device_id,
+          status: { ...after, updatedAt: now },
+        });
       }
+      await deviceStatusStore.upsertMany(deps.db, changed);
     },
   };
 }

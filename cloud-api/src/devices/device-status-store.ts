@@ -43,6 +43,47 @@ export const deviceStatusStore = {
       .execute();
   },
 
+  /** `upsert` for many devices in one statement per few hundred (one round trip each). */
+  async upsertMany(
+    db: Kysely<Schema>,
+    entries: readonly {
+      readonly site: string;
+      readonly device: string;
+      readonly status: DeviceStatus;
+    }[],
+  ): Promise<void> {
+    for (let i = 0; i < entries.length; i += 500) {
+      const rows = entries.slice(i, i + 500).map(({ site, device, status }) => ({
+        site_id: site,
+        device_id: device,
+        online: status.online ? 1 : 0,
+        session: status.session,
+        last_seen: status.lastSeen,
+        last_birth: status.lastBirth,
+        outbox_depth: status.outboxDepth,
+        outbox_oldest_age_ms: status.outboxOldestAgeMs,
+        config_version: status.configVersion,
+        updated_at: status.updatedAt,
+      }));
+      await db
+        .insertInto('device_status')
+        .values(rows)
+        .onConflict((oc) =>
+          oc.columns(['site_id', 'device_id']).doUpdateSet((eb) => ({
+            online: eb.ref('excluded.online'),
+            session: eb.ref('excluded.session'),
+            last_seen: eb.ref('excluded.last_seen'),
+            last_birth: eb.ref('excluded.last_birth'),
+            outbox_depth: eb.ref('excluded.outbox_depth'),
+            outbox_oldest_age_ms: eb.ref('excluded.outbox_oldest_age_ms'),
+            config_version: eb.ref('excluded.config_version'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .execute();
+    }
+  },
+
   async get(
     db: Kysely<Schema>,
     key: { readonly site: string; readonly device: string },

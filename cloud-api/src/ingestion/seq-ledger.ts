@@ -17,6 +17,9 @@ export interface DeviceCursor {
  */
 const MAX_RANGES = 256;
 
+/** Devices per upsert statement. */
+const UPSERT_CHUNK = 500;
+
 const keyOf = (o: MessageOrigin) => `${o.site}/${o.device}`;
 
 /**
@@ -85,26 +88,35 @@ export class SeqLedger {
     this.#cursors.set(keyOf(origin), { seen: new SeqRanges(), session, dirty: true });
   }
 
-  /** Writes every changed cursor. */
+  /** Writes every changed cursor, a few hundred per statement (one round trip on PostgreSQL). */
   async save(now: number): Promise<void> {
     const dirty = [...this.#cursors.entries()].filter(([, c]) => c.dirty);
     if (dirty.length === 0) return;
-    await this.#db.transaction().execute(async (trx) => {
-      for (const [key, cursor] of dirty) {
-        cursor.seen.compact(MAX_RANGES);
-        const slash = key.indexOf('/');
-        const values = {
-          seen: JSON.stringify(cursor.seen.toJSON()),
-          session: cursor.session,
-          updated_at: now,
-        };
-        await trx
-          .insertInto('ingest_cursors')
-          .values({ site_id: key.slice(0, slash), device_id: key.slice(slash + 1), ...values })
-          .onConflict((oc) => oc.columns(['site_id', 'device_id']).doUpdateSet(values))
-          .execute();
-      }
+    const rows = dirty.map(([key, cursor]) => {
+      cursor.seen.compact(MAX_RANGES);
+      const slash = key.indexOf('/');
+      return {
+        site_id: key.slice(0, slash),
+        device_id: key.slice(slash + 1),
+        seen: JSON.stringify(cursor.seen.toJSON()),
+        session: cursor.session,
+        updated_at: now,
+      };
     });
+    // Chunks keep each statement far below SQLite's limit on bound parameters.
+    for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
+      await this.#db
+        .insertInto('ingest_cursors')
+        .values(rows.slice(i, i + UPSERT_CHUNK))
+        .onConflict((oc) =>
+          oc.columns(['site_id', 'device_id']).doUpdateSet((eb) => ({
+            seen: eb.ref('excluded.seen'),
+            session: eb.ref('excluded.session'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .execute();
+    }
     for (const [, cursor] of dirty) cursor.dirty = false;
   }
 

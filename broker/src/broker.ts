@@ -266,6 +266,11 @@ function createRedisCluster(url: string, maxSessionDelivery: number, log: Logger
   });
   const persistence = new RedisPersistence({ conn, maxSessionDelivery });
   const mq = MQEmitterRedis({ connectionString: url });
+  // mqemitter-redis re-emits its connections' errors on `state`, an EventEmitter nobody listens
+  // to by default: the first Redis hiccup (a restart, EPIPE) threw and took the broker down.
+  (mq as unknown as { state: NodeJS.EventEmitter }).state.on('error', (err: Error) => {
+    log.error({ err: err.message }, 'redis routing connection error');
+  });
   return {
     persistence,
     mq,

@@ -1,0 +1,86 @@
+import type { Logger } from 'pino';
+import { sleep, type Clock } from '@hameau/protocol';
+import type { ModbusClient, ReadRequest } from '../transport/modbus-client.js';
+import { ReadFailure } from '../transport/read-failure.js';
+
+/** How a bus link behaves between requests and after a lost connection. */
+export interface BusLinkOptions {
+  readonly client: ModbusClient;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /**
+   * Silence kept between the end of one request and the start of the next: the RTU frame gap
+   * (t3.5) or the configured pause, whichever is longer. The only wait between requests.
+   */
+  readonly gapMs: number;
+  /** Backoff of reopening attempts: the first waits `minMs`, doubling up to `maxMs`. */
+  readonly reconnect: { readonly minMs: number; readonly maxMs: number };
+}
+
+/**
+ * One bus's Modbus link as the pollers use it: it opens the client when needed, reopens it after
+ * a lost TCP connection or a serial device that vanished and came back (at once the first time,
+ * then with a growing backoff while it keeps failing), and keeps the gap between requests.
+ * While the link is down a read fails fast as `disconnected`, costing the bus no time.
+ */
+export class BusLink {
+  readonly #o: BusLinkOptions;
+  #lastEnd = Number.NEGATIVE_INFINITY;
+  #nextOpenAt = 0;
+  #backoffMs = 0;
+  #downReason: string | null = null;
+  #closed = false;
+
+  constructor(options: BusLinkOptions) {
+    this.#o = options;
+  }
+
+  /** Whether the link is open now. */
+  get connected(): boolean {
+    return this.#o.client.isOpen;
+  }
+
+  /** Reads registers; rejects with a `ReadFailure`. */
+  async read(request: ReadRequest): Promise<readonly number[]> {
+    await this.#ensureOpen();
+    const wait = this.#lastEnd + this.#o.gapMs - this.#o.clock.now();
+    if (wait > 0) await sleep(this.#o.clock, wait);
+    try {
+      return await this.#o.client.read(request);
+    } finally {
+      this.#lastEnd = this.#o.clock.now();
+    }
+  }
+
+  /** Closes the link for good. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#o.client.close();
+  }
+
+  async #ensureOpen(): Promise<void> {
+    const { client, clock, log, reconnect } = this.#o;
+    if (this.#closed) throw ReadFailure.disconnected('closed');
+    if (client.isOpen) return;
+    if (clock.now() < this.#nextOpenAt) {
+      throw ReadFailure.disconnected(this.#downReason ?? 'reconnecting');
+    }
+    try {
+      await client.open();
+    } catch (err) {
+      const failure = err instanceof ReadFailure ? err : ReadFailure.disconnected(String(err));
+      this.#backoffMs =
+        this.#backoffMs === 0 ? reconnect.minMs : Math.min(this.#backoffMs * 2, reconnect.maxMs);
+      this.#nextOpenAt = clock.now() + this.#backoffMs;
+      if (this.#downReason === null) {
+        log.warn({ reason: failure.reason, retryInMs: this.#backoffMs }, 'bus link down');
+      }
+      this.#downReason = failure.reason.replace(/^bus disconnected: /, '');
+      throw failure;
+    }
+    if (this.#downReason !== null) log.info('bus link up again');
+    this.#downReason = null;
+    this.#backoffMs = 0;
+    this.#nextOpenAt = 0;
+  }
+}

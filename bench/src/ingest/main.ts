@@ -1,0 +1,140 @@
+/**
+ * `npm run bench:ingest`: readings per second from simulated meters agents through the broker
+ * and the API into each time-series store, with the lag from reading to stored and a check that
+ * nothing was lost, compared with each store written straight; printed as tables and written
+ * to docs/benchmarks.md.
+ */
+import { mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { describeMachine } from '../machine.js';
+import { writeMarkdownSection } from '../markdown-section.js';
+import { BENCHMARKS_DOC_INTRO } from '../broker/report.js';
+import { runDirectWrite } from './direct-write.js';
+import { runEndToEnd } from './end-to-end.js';
+import { startInfluxd, type Influxd } from './influxd-process.js';
+import { parseIngestOptions, USAGE, type IngestBenchOptions } from './options.js';
+import { renderDocSection, renderResults, type IngestBenchResults } from './report.js';
+import { isE2e, SCENARIO_LABEL, STORE_OF, type StoreKind } from './scenarios.js';
+
+const DOC_PATH = fileURLToPath(new URL('../../../docs/benchmarks.md', import.meta.url));
+const started = performance.now();
+
+function log(line: string): void {
+  const s = ((performance.now() - started) / 1000).toFixed(0).padStart(4);
+  process.stderr.write(`[bench:ingest ${s} s] ${line}\n`);
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : JSON.stringify(err);
+}
+
+/** The pipeline's default `batchMaxMessages`: the direct batch when no end-to-end run set one. */
+const DEFAULT_BATCH = 5_000;
+
+async function measureAll(options: IngestBenchOptions, results: IngestBenchResults) {
+  let influxd: Influxd | null = null;
+  try {
+    if (options.scenarios.some((s) => STORE_OF[s] === 'influxdb')) {
+      influxd = await startInfluxd();
+      results.influxVersion = influxd.version;
+      log(`influxd: ${influxd.version} at ${influxd.url}`);
+    }
+    for (const scenario of options.scenarios.filter(isE2e)) {
+      const r = await runEndToEnd(scenario, { options, influxd, log });
+      results.endToEnd[scenario] = r;
+      results.postgresVersion ??= r.postgresVersion;
+    }
+    for (const scenario of options.scenarios) {
+      if (isE2e(scenario)) continue;
+      const batchSize = directBatch(results, STORE_OF[scenario]);
+      log(`${SCENARIO_LABEL[scenario]}: ${options.messages} readings in batches of ${batchSize}`);
+      const r = await runDirectWrite(scenario, {
+        messages: options.messages,
+        devices: options.devices,
+        batchSize,
+        influxd,
+      });
+      results.direct[scenario] = r;
+      log(`${SCENARIO_LABEL[scenario]}: ${Math.round(r.perSecond)} readings/s`);
+    }
+  } finally {
+    await influxd?.stop();
+  }
+}
+
+/** The mean batch of the store's flat-out end-to-end run: the batches ingestion really wrote. */
+function directBatch(results: IngestBenchResults, store: StoreKind): number {
+  const runs = Object.values(results.endToEnd)
+    .filter((r) => STORE_OF[r.scenario] === store)
+    .flatMap((r) => r.runs.filter((run) => run.kind === 'flat-out'));
+  const first = runs[0];
+  return first === undefined ? DEFAULT_BATCH : Math.max(1, Math.round(first.meanBatch));
+}
+
+/** Lost or duplicated readings: the outcome that fails a finished run. */
+function deliveryProblems(results: IngestBenchResults): string[] {
+  return Object.values(results.endToEnd).flatMap((r) => {
+    const d = r.delivery;
+    return d.exact
+      ? []
+      : [
+          `${SCENARIO_LABEL[r.scenario]}: ${d.missing} missing, ${d.duplicates} stored twice, ` +
+            `${d.unexpected} never sent, of ${d.sent}`,
+        ];
+  });
+}
+
+async function main(): Promise<number> {
+  const options = parseIngestOptions(process.argv.slice(2), process.env, DOC_PATH);
+  if (options === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (options.profileDir !== null) mkdirSync(options.profileDir, { recursive: true });
+  const results: IngestBenchResults = {
+    endToEnd: {},
+    direct: {},
+    influxVersion: null,
+    postgresVersion: null,
+  };
+  const runDate = new Date();
+  const loadBefore = loadavg()[0] ?? 0;
+  let failure: unknown = null;
+  try {
+    await measureAll(options, results);
+  } catch (err) {
+    failure = err;
+  }
+
+  process.stdout.write(`\n${renderResults(results, options)}\n\n`);
+  const problems = deliveryProblems(results);
+  if (failure !== null || problems.length > 0) {
+    if (failure !== null) log(`run failed: ${errorMessage(failure)}`);
+    for (const p of problems) log(`readings lost: ${p}`);
+    log('docs/benchmarks.md left unchanged');
+    return 1;
+  }
+  if (options.docPath !== null) {
+    const section = renderDocSection(results, options, {
+      machine: describeMachine(),
+      date: runDate,
+      loadAverage: [loadBefore, loadavg()[0] ?? 0],
+    });
+    writeMarkdownSection(options.docPath, 'bench:ingest', section, BENCHMARKS_DOC_INTRO);
+    log(`updated ${options.docPath}`);
+  } else {
+    log('docs/benchmarks.md left unchanged (quick run or --no-write)');
+  }
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`${errorMessage(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -9,6 +9,7 @@ import { DeviceService } from './devices/device-service.js';
 import { deviceStatusListener } from './devices/device-status-listener.js';
 import { IngestionHub } from './ingestion/ingestion-hub.js';
 import type { CloudPublisher } from './mqtt/cloud-publisher.js';
+import type { TimeSeriesStore } from './timeseries/time-series-store.js';
 import type { Schema } from './storage/schema.js';
 
 /**
@@ -27,6 +28,8 @@ export interface AppContext {
   readonly publisher: CloudPublisher;
   /** Domains subscribe here to the device messages that ingestion validated and deduplicated. */
   readonly ingestion: IngestionHub;
+  /** Readings: the store ingestion writes to, for the domains that read series (energy…). */
+  readonly timeSeries: TimeSeriesStore;
   /** Raises, acknowledges and resolves alarms; other domains raise theirs through it. */
   readonly alarms: AlarmService;
   /** Thresholds of the cloud's alarm rules (`AppOptions.alarms`). */
@@ -40,6 +43,7 @@ export function createAppContext(deps: {
   readonly log: Logger;
   readonly publisher: CloudPublisher;
   readonly alarmSettings: AlarmSettings;
+  readonly timeSeries: TimeSeriesStore;
   /** The hub ingestion dispatches to; a new one when the caller has none. */
   readonly ingestion?: IngestionHub;
 }): AppContext {

@@ -34,6 +34,8 @@ import { healthRoutes } from './http/health-routes.js';
 import { registerOpenApi } from './http/openapi.js';
 import { IngestionHub } from './ingestion/ingestion-hub.js';
 import { offlinePublisher, type CloudPublisher } from './mqtt/cloud-publisher.js';
+import { EmbeddedStore } from './timeseries/embedded-store.js';
+import type { TimeSeriesStore } from './timeseries/time-series-store.js';
 import type { Schema } from './storage/schema.js';
 
 /** A domain: an encapsulated fastify plugin that receives the app context as `opts.ctx`. */
@@ -93,6 +95,20 @@ export const AppOptions = z
         { message: 'must be a CloudPublisher ({ connected, publish, onConnect })' },
       )
       .default(offlinePublisher),
+    /**
+     * Where readings are stored and read (the server passes the store it ingests into); without
+     * it, a throw-away in-memory embedded store, so domains that read series always have one.
+     */
+    timeSeries: z
+      .custom<TimeSeriesStore>(
+        (v) =>
+          typeof v === 'object' &&
+          v !== null &&
+          isFunction((v as Partial<TimeSeriesStore>).query) &&
+          isFunction((v as Partial<TimeSeriesStore>).write),
+        { message: 'must be a TimeSeriesStore (createTimeSeriesStore(...))' },
+      )
+      .optional(),
     /** Where ingestion hands over device messages; the server shares one with its pipeline. */
     ingestion: z
       .custom<IngestionHub>((v) => v instanceof IngestionHub, {
@@ -162,12 +178,19 @@ export function buildApp(input: AppOptions): ApiApp {
   }
   const options = Object.freeze(parsed.data);
   const log = options.log ?? pino({ name: 'cloud-api' });
+  // A store the app made itself is the app's to close.
+  const ownStore =
+    options.timeSeries === undefined
+      ? new EmbeddedStore({ path: ':memory:', clock: options.clock, retentionIntervalMs: null })
+      : undefined;
+  const timeSeries: TimeSeriesStore = options.timeSeries ?? (ownStore as EmbeddedStore);
   const ctx = createAppContext({
     db: options.db,
     clock: options.clock,
     log,
     publisher: options.publisher,
     alarmSettings: Object.freeze({ ...options.alarms }),
+    timeSeries,
     ...(options.ingestion && { ingestion: options.ingestion }),
   });
 
@@ -181,6 +204,11 @@ export function buildApp(input: AppOptions): ApiApp {
   fastify.decorate('hameau', ctx);
   // The decoration above is what makes the instance an ApiApp.
   const app = fastify as ApiApp;
+  if (ownStore) {
+    app.addHook('onClose', async () => {
+      await ownStore.close();
+    });
+  }
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

@@ -110,6 +110,7 @@ export async function startApiServer(
       trustProxy: config.trustProxy,
       plugins,
       ingestion: hub,
+      timeSeries,
       ...(ingestion && { publisher: ingestion }),
     });
     await ensureAdminToken({ tokens: app.hameau.tokens, file: config.adminTokenFile, log });

@@ -41,7 +41,7 @@ export async function brokerCommand(_argv: readonly string[], io: CliIo): Promis
   }
   const signal = await (io.stopSignal ?? untilSignal());
   io.out(`${signal}: stopping broker`);
+  // The handler stays: commands fired without awaiting during the shutdown reject after close.
   await broker.close();
-  process.off('unhandledRejection', onUnhandled);
   return 0;
 }

@@ -30,8 +30,8 @@ export interface EmbeddedStoreOptions {
   readonly retention?: Retention;
   readonly clock: Clock;
   readonly logger?: Logger;
-  /** How often retention runs; 1 hour by default. */
-  readonly retentionIntervalMs?: number;
+  /** How often retention runs; 1 hour by default; `null`: only when `applyRetention` is called. */
+  readonly retentionIntervalMs?: number | null;
   /** A query returning more points than this fails instead of exhausting memory. */
   readonly maxPoints?: number;
 }
@@ -83,13 +83,18 @@ export class EmbeddedStore implements TimeSeriesStore {
       .pluck()
       .get(RAW_KEPT_FROM) as number | undefined;
     this.#rawKeptFrom = kept ?? -Infinity;
-    this.#stopRetention = every(this.#clock, options.retentionIntervalMs ?? 3_600_000, () => {
-      try {
-        this.applyRetention(this.#clock.now());
-      } catch (err) {
-        this.#logger?.error({ err }, 'time series: retention failed');
-      }
-    });
+    const interval =
+      options.retentionIntervalMs === undefined ? 3_600_000 : options.retentionIntervalMs;
+    this.#stopRetention =
+      interval === null
+        ? () => undefined
+        : every(this.#clock, interval, () => {
+            try {
+              this.applyRetention(this.#clock.now());
+            } catch (err) {
+              this.#logger?.error({ err }, 'time series: retention failed');
+            }
+          });
   }
 
   write(points: readonly Point[]): Promise<void> {

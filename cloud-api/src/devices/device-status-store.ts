@@ -17,30 +17,17 @@ export interface DeviceStatus {
 }
 
 /**
- * Queries on `device_status`. Ingestion (a later plugin) calls `upsert`; it decides what is
- * newer (a will with an older session must not hide a newer birth) before it writes.
+ * Queries on `device_status`. Ingestion (`device-status-listener.ts`) decides what is newer (a
+ * will with an older session must not hide a newer birth) before it writes.
  */
 export const deviceStatusStore = {
+  /** Writes one device's status (ingestion decides what is newer before it writes). */
   async upsert(
     db: Kysely<Schema>,
     key: { readonly site: string; readonly device: string },
     status: DeviceStatus,
   ): Promise<void> {
-    const values = {
-      online: status.online ? 1 : 0,
-      session: status.session,
-      last_seen: status.lastSeen,
-      last_birth: status.lastBirth,
-      outbox_depth: status.outboxDepth,
-      outbox_oldest_age_ms: status.outboxOldestAgeMs,
-      config_version: status.configVersion,
-      updated_at: status.updatedAt,
-    };
-    await db
-      .insertInto('device_status')
-      .values({ site_id: key.site, device_id: key.device, ...values })
-      .onConflict((oc) => oc.columns(['site_id', 'device_id']).doUpdateSet(values))
-      .execute();
+    await deviceStatusStore.upsertMany(db, [{ ...key, status }]);
   },
 
   /** `upsert` for many devices in one statement per few hundred (one round trip each). */

@@ -55,6 +55,7 @@ export const MQTT_ENV = {
   HAMEAU_MQTT_CLIENT_ID: 'clientId',
   HAMEAU_INGEST_BATCH_MAX: 'batchMaxMessages',
   HAMEAU_INGEST_BATCH_DELAY_MS: 'batchMaxDelayMs',
+  HAMEAU_INGEST_ACK_MS: 'ackIntervalMs',
   HAMEAU_INGEST_JOURNAL: 'journalPath',
 } as const satisfies Record<string, keyof IngestionConfigInput>;
 type IngestionConfigInput = z.input<typeof IngestionConfig>;

@@ -83,7 +83,12 @@ describe('API config', () => {
       clientId: 'cloud:api',
       batchMaxMessages: 2000,
       batchMaxDelayMs: 100,
+      ackIntervalMs: 200,
     });
+    expect(
+      apiConfigFromEnv({ HAMEAU_MQTT_URL: 'mqtt://b', HAMEAU_INGEST_ACK_MS: '50' }).mqtt
+        ?.ackIntervalMs,
+    ).toBe(50);
     expect(config.timeSeries).toEqual({
       kind: 'influxdb',
       url: 'http://influx:8086',
@@ -100,6 +105,7 @@ describe('API config', () => {
         HAMEAU_API_PORT: 'x',
         HAMEAU_MQTT_URL: 'http://broker',
         HAMEAU_INGEST_BATCH_DELAY_MS: '-1',
+        HAMEAU_INGEST_ACK_MS: 'soon',
         HAMEAU_TSDB: 'influxdb',
         HAMEAU_INFLUX_VERSION: '1',
       });
@@ -112,6 +118,7 @@ describe('API config', () => {
       'HAMEAU_API_PORT',
       'HAMEAU_MQTT_URL',
       'HAMEAU_INGEST_BATCH_DELAY_MS',
+      'HAMEAU_INGEST_ACK_MS',
       'HAMEAU_INFLUX_URL',
       'HAMEAU_INFLUX_DB',
     ]) {

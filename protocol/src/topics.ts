@@ -2,6 +2,7 @@ import { CommandName, DeviceId, EventType, SiteId, StreamName } from './ids.js';
 import { CommandPayload, CommandResultPayload } from './payloads/command.js';
 import { DesiredConfigPayload, ReportedStatePayload } from './payloads/config.js';
 import { EventPayload } from './payloads/event.js';
+import { IngestedPayload } from './payloads/ingested.js';
 import { StatusPayload } from './payloads/status.js';
 import { TelemetryPayload } from './payloads/telemetry.js';
 import { defineTopic, type Topic } from './topic.js';
@@ -100,6 +101,19 @@ export const TOPICS = {
     retain: true,
     publishers: ['device'],
     subscribers: ['cloud', 'observer'],
+  }),
+  ingested: defineTopic({
+    name: 'ingested',
+    summary:
+      'The seqs the cloud has stored for a device, as ranges, retained: the device deletes those records from its outbox.',
+    template: `${TOPIC_ROOT}/{site}/{device}/ingested`,
+    params: device,
+    payload: IngestedPayload,
+    direction: 'cloud-to-edge',
+    qos: 1,
+    retain: true,
+    publishers: ['cloud'],
+    subscribers: ['device'],
   }),
 } as const;
 

@@ -38,6 +38,7 @@ const PUBLISH: readonly [
   ['commandResult', 'cmd-result', false, null, NOT_OWN, NOT_OWN, ROLE, ROLE],
   ['desiredConfig', 'config', true, ROLE, ROLE, ROLE, null, ROLE],
   ['reportedState', 'state', true, null, NOT_OWN, NOT_OWN, ROLE, ROLE],
+  ['ingested', 'ingested', true, ROLE, ROLE, ROLE, null, ROLE],
 ];
 
 describe('checkPublish', () => {
@@ -137,6 +138,13 @@ describe('checkSubscribe', () => {
     // `#` also matches its parent level; neither `cmd` nor `config/x` is a row, so these stay in.
     [`${OWN}/cmd/#`, null],
     [`${OWN}/config/#`, null],
+    // Its own end-to-end acknowledgements, and nobody else's.
+    [`${OWN}/ingested`, null],
+    [`${OWN}/ingested/#`, null],
+    [`${OTHER_DEVICE}/ingested`, WIDE],
+    [`${OTHER_SITE}/ingested`, WIDE],
+    ['hameau/v1/+/+/ingested', WIDE],
+    ['hameau/v1/town-hall/+/ingested', WIDE],
     ['#', NO_READ],
     ['+/#', NO_READ],
     ['hameau/#', NO_READ],
@@ -190,6 +198,9 @@ describe('checkSubscribe', () => {
     ['hameau/v1/+/+/cmd/#', NO_READ],
     ['hameau/v1/+/+/config', NO_READ],
     [`${OWN}/config`, NO_READ],
+    // Acknowledgements are written by the cloud, for devices only.
+    ['hameau/v1/+/+/ingested', NO_READ],
+    [`${OWN}/ingested`, NO_READ],
     [`${OWN}/#`, NO_READ],
     ['hameau/v1/+/+/unknown', 'unknown-topic'],
     ['hameau/v1/+/+/telemetry/+/+', 'unknown-topic'],
@@ -269,7 +280,7 @@ describe('checkSubscribe against a brute-force oracle', () => {
     ['v1', 'v2'],
     ['town-hall', 'station'],
     ['locker-1', 'locker-2'],
-    ['status', 'telemetry', 'event', 'cmd', 'cmd-result', 'config', 'state', 'energy'],
+    ['status', 'telemetry', 'event', 'cmd', 'cmd-result', 'config', 'state', 'ingested', 'energy'],
     FREE_VALUES,
     ['energy'],
   ];

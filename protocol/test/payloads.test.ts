@@ -3,6 +3,7 @@ import { CommandId, CommandPayload, CommandResultPayload } from '../src/payloads
 import { Seq, Timestamp } from '../src/payloads/common.js';
 import { DesiredConfigPayload, ReportedStatePayload } from '../src/payloads/config.js';
 import { EventPayload } from '../src/payloads/event.js';
+import { IngestedPayload, MAX_INGESTED_RANGES } from '../src/payloads/ingested.js';
 import { StatusPayload } from '../src/payloads/status.js';
 import { TelemetryPayload } from '../src/payloads/telemetry.js';
 
@@ -248,5 +249,73 @@ describe('CommandResultPayload accepted', () => {
     expect(CommandResultPayload.safeParse({ ...base, status: 'accepted', ...patch }).success).toBe(
       false,
     );
+  });
+});
+
+describe('IngestedPayload', () => {
+  const base = {
+    at: AT,
+    session: 3,
+    seen: [[1, 10] as const, [12, 12] as const, [15, 20] as const],
+  };
+
+  it('accepts sorted, disjoint, inclusive ranges and none at all', () => {
+    expect(IngestedPayload.parse(base)).toEqual({
+      at: AT,
+      session: 3,
+      seen: [
+        [1, 10],
+        [12, 12],
+        [15, 20],
+      ],
+    });
+    expect(IngestedPayload.safeParse({ ...base, seen: [] }).success).toBe(true);
+    expect(IngestedPayload.safeParse({ ...base, session: 0 }).success).toBe(true);
+  });
+
+  it(`accepts ${String(MAX_INGESTED_RANGES)} ranges and refuses one more`, () => {
+    const ranges = (n: number) => Array.from({ length: n }, (_, i) => [i * 3, i * 3 + 1]);
+    expect(IngestedPayload.safeParse({ ...base, seen: ranges(MAX_INGESTED_RANGES) }).success).toBe(
+      true,
+    );
+    const over = IngestedPayload.safeParse({ ...base, seen: ranges(MAX_INGESTED_RANGES + 1) });
+    expect(issuePaths(over)).toEqual(['seen']);
+  });
+
+  it.each([
+    ['a reversed range', [[5, 4]]],
+    [
+      'unsorted ranges',
+      [
+        [10, 12],
+        [1, 5],
+      ],
+    ],
+    [
+      'overlapping ranges',
+      [
+        [1, 5],
+        [5, 8],
+      ],
+    ],
+    ['a range of one number', [[1]]],
+    ['a range of three numbers', [[1, 2, 3]]],
+    ['a negative seq', [[-1, 2]]],
+    ['a fractional seq', [[1, 2.5]]],
+    ['an unsafe seq', [[1, Number.MAX_SAFE_INTEGER + 1]]],
+    ['a string seq', [['1', 2]]],
+  ])('rejects %s', (_what, seen) => {
+    expect(IngestedPayload.safeParse({ ...base, seen }).success).toBe(false);
+  });
+
+  it.each([
+    ['no at', { at: undefined }],
+    ['a local-time at', { at: '2026-11-25T21:00:00' }],
+    ['no session', { session: undefined }],
+    ['a negative session', { session: -1 }],
+    ['no ranges', { seen: undefined }],
+    ['an extra field', { upTo: 20 }],
+  ])('rejects %s', (_what, patch) => {
+    expect(IngestedPayload.safeParse({ ...base, ...patch }).success).toBe(false);
   });
 });

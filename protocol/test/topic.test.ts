@@ -58,6 +58,14 @@ const SAMPLES: { readonly [K in TopicName]: z.input<(typeof TOPICS)[K]['payload'
   },
   desiredConfig: { version: 2, issuedAt: AT, config: { lighting: { zones: 3 } } },
   reportedState: { at: AT, configVersion: null, modules: { locker: { boxes: 12 } } },
+  ingested: {
+    at: AT,
+    session: 4,
+    seen: [
+      [1, 5000],
+      [5003, 5010],
+    ],
+  },
 };
 
 const ROW_NAMES = Object.keys(TOPICS) as TopicName[];
@@ -99,11 +107,12 @@ describe('the topic table', () => {
     }
   });
 
-  it('marks exactly the status, config and state rows retained', () => {
+  it('marks exactly the status, config, state and ingested rows retained', () => {
     expect(TOPIC_LIST.filter((t) => t.retain).map((t) => t.name)).toEqual([
       'status',
       'desiredConfig',
       'reportedState',
+      'ingested',
     ]);
   });
 
@@ -113,6 +122,19 @@ describe('the topic table', () => {
       if (row.direction === 'cloud-to-edge') expect(row.subscribers).toEqual(['device']);
       else expect(row.subscribers).not.toContain('device');
     }
+  });
+
+  it('acknowledges ingestion per device on a retained cloud-to-edge row', () => {
+    expect(TOPICS.ingested.build({ site: 'town-hall', device: 'locker-1' })).toBe(
+      'hameau/v1/town-hall/locker-1/ingested',
+    );
+    expect(TOPICS.ingested).toMatchObject({
+      direction: 'cloud-to-edge',
+      qos: 1,
+      retain: true,
+      publishers: ['cloud'],
+      subscribers: ['device'],
+    });
   });
 
   it('freezes rows', () => {

@@ -211,7 +211,12 @@ export class FaultTown {
     });
   }
 
-  startAgent(): void {
+  /**
+   * Starts the agent. With `reading: false` it runs no module and never reports its outbox, so
+   * it writes nothing new: it only replays its outbox until the cloud has confirmed every record.
+   */
+  startAgent(options: { reading?: boolean } = {}): void {
+    const reading = options.reading ?? true;
     const agentDir = join(this.dir, 'agent');
     writeFileSync(join(this.dir, 'agent-password'), `${this.#password}\n`, { mode: 0o600 });
     writeFileSync(
@@ -226,16 +231,45 @@ export class FaultTown {
         // Reconnect quickly: the test waits for it.
         '  reconnect: { minMs: 100, maxMs: 1000 }',
         // Replay a backlog fast: the test waits for it to drain.
-        'outbox: { replayPerSecond: 5000, statsIntervalSeconds: 1 }',
+        `outbox: { replayPerSecond: 5000, statsIntervalSeconds: ${reading ? '1' : '86400'} }`,
         `dataDir: ${agentDir}`,
         'log: { level: warn }',
-        'modules:',
-        '  counter:',
-        `    port: ${this.#devicePort}`,
-        '    intervalMs: 10',
+        ...(reading
+          ? ['modules:', '  counter:', `    port: ${this.#devicePort}`, '    intervalMs: 10']
+          : ['modules: {}']),
       ].join('\n'),
     );
     this.agent = new CliProcess(['agent', '--config', join(this.dir, 'site.yaml')], {});
+  }
+
+  /**
+   * The seqs the agent has handed out but the cloud's saved ledger does not hold and the outbox
+   * no longer keeps: readings lost. The outbox is read first, so a record deleted in between
+   * (only ever after the cloud saved its seq) is in the ledger read next.
+   */
+  async lostSeqs(): Promise<number[]> {
+    const db = new BetterSqlite3(join(this.dir, 'agent', 'agent.sqlite'), { readonly: true });
+    let lastSeq: number;
+    let kept: Set<number>;
+    try {
+      db.exec('BEGIN');
+      lastSeq = (
+        db.prepare("SELECT value FROM outbox_counter WHERE name = 'seq'").get() as { value: number }
+      ).value;
+      kept = new Set(
+        (db.prepare('SELECT seq FROM outbox').all() as { seq: number }[]).map((r) => r.seq),
+      );
+      db.exec('COMMIT');
+    } finally {
+      db.close();
+    }
+    const ingested = await this.ingestedRanges();
+    const lost: number[] = [];
+    for (let seq = 1; seq <= lastSeq; seq++) {
+      if (kept.has(seq) || ingested.some(([from, to]) => seq >= from && seq <= to)) continue;
+      lost.push(seq);
+    }
+    return lost;
   }
 
   /** The seqs the agent has handed out so far, and what its outbox still holds. */

@@ -6,7 +6,7 @@ import { pointProblems, type Point } from '../timeseries/point.js';
 import { telemetryToPoint } from '../timeseries/telemetry-point.js';
 import type { TimeSeriesStore } from '../timeseries/time-series-store.js';
 import { decodeDeviceMessage, type RejectedMessage } from './decode-device-message.js';
-import type { IngestedMessage, IngestedOf } from './ingested-message.js';
+import type { IngestedMessage, IngestedOf, MessageOrigin } from './ingested-message.js';
 import type { IngestionHub } from './ingestion-hub.js';
 import type { JournalEntry } from './ingest-journal.js';
 import { LogThrottle } from './log-throttle.js';
@@ -33,6 +33,11 @@ export interface BatchOutcome {
   readonly rejected: readonly RejectedMessage[];
   readonly duplicates: number;
   readonly points: number;
+  /**
+   * Devices that sent seqs in this batch, new or already stored: each should be told (again)
+   * which seqs the cloud holds, since a device that replays what is stored never got the word.
+   */
+  readonly seqsFrom: readonly MessageOrigin[];
 }
 
 export interface IngestPipelineDeps {
@@ -93,11 +98,18 @@ export class IngestPipeline {
       let duplicates = 0;
       const accepted: IngestedMessage[] = [];
       const points: Point[] = [];
+      const seqsFrom = new Map<string, MessageOrigin>();
       for (const message of decoded) {
         if (message.kind === 'status') this.#noteSession(message);
-        if (hasSeq(message) && !this.#markSeen(message)) {
-          duplicates++;
-          continue;
+        if (hasSeq(message)) {
+          seqsFrom.set(`${message.site}/${message.device}`, {
+            site: message.site,
+            device: message.device,
+          });
+          if (!this.#markSeen(message)) {
+            duplicates++;
+            continue;
+          }
         }
         if (message.kind === 'telemetry') {
           const point = this.#pointOf(message, rejected);
@@ -110,7 +122,13 @@ export class IngestPipeline {
       await this.#d.hub.dispatch(accepted);
       await this.#ledger.save(this.#d.clock.now());
       this.#count(entries.length, rejected, duplicates, points.length);
-      return { accepted, rejected, duplicates, points: points.length };
+      return {
+        accepted,
+        rejected,
+        duplicates,
+        points: points.length,
+        seqsFrom: [...seqsFrom.values()],
+      };
     } catch (err) {
       // The cached cursors may hold seqs of this batch; the retry must not skip them.
       this.#ledger.invalidate();

@@ -23,6 +23,11 @@ export const IngestionConfig = z
     batchMaxMessages: z.coerce.number().int().min(1).max(100_000).default(5000),
     /** …or when its oldest message has waited this long. */
     batchMaxDelayMs: z.coerce.number().int().min(0).max(10_000).default(100),
+    /**
+     * Devices are told which seqs are stored (`ingested`) at most once per this many
+     * milliseconds each, with the latest ranges; their outboxes delete records only then.
+     */
+    ackIntervalMs: z.coerce.number().int().min(0).max(60_000).default(200),
     /** The intake journal; `<dataDir>/ingest-journal.sqlite` by default. */
     journalPath: z.string().min(1).optional(),
   })

@@ -6,6 +6,7 @@ import { INGESTION_FILTERS } from './decode-device-message.js';
 import type { IngestionConfig } from './ingestion-config.js';
 import { IngestJournal } from './ingest-journal.js';
 import type { IngestCounters, IngestPipeline } from './ingest-pipeline.js';
+import { SeqAcknowledger } from './seq-acknowledger.js';
 
 /** What `/healthz` and the benchmark read. */
 export interface IngestionStats {
@@ -33,12 +34,15 @@ const RETRY_MAX_MS = 30_000;
  * The API's MQTT side. It subscribes as the `cloud` account with a persistent session, so the
  * broker queues device messages while the API is down. Each message is appended to the intake
  * journal and acknowledged; batches are taken from the journal, run through the pipeline, and
- * removed once done. It is also the publisher commands and desired config go out through.
+ * removed once done, and then each device that sent seqs is told which ones the cloud has stored
+ * (`ingested`), so its outbox can delete them. It is also the publisher commands and desired
+ * config go out through.
  */
 export class IngestionService implements CloudPublisher {
   readonly #d: IngestionServiceDeps;
   readonly #log: Logger;
   readonly #journal: IngestJournal;
+  readonly #acks: SeqAcknowledger;
   readonly #connectListeners = new Set<() => void>();
   #client: MqttClient | null = null;
   #flushTimer: TimerHandle | null = null;
@@ -51,6 +55,13 @@ export class IngestionService implements CloudPublisher {
     this.#d = deps;
     this.#log = deps.log.child({ component: 'ingestion' });
     this.#journal = new IngestJournal(deps.config.journalPath);
+    this.#acks = new SeqAcknowledger({
+      ledger: deps.pipeline.ledger,
+      publisher: this,
+      clock: deps.clock,
+      log: this.#log,
+      intervalMs: deps.config.ackIntervalMs,
+    });
   }
 
   get connected(): boolean {
@@ -102,6 +113,8 @@ export class IngestionService implements CloudPublisher {
     };
     client.on('connect', (connack) => {
       this.#log.info({ url: config.url, sessionPresent: connack.sessionPresent }, 'MQTT connected');
+      // Acknowledgements that failed or were skipped while the broker was away.
+      this.#acks.republish();
       client.subscribe([...INGESTION_FILTERS], { qos: 1 }, (err, granted) => {
         const refused = (granted ?? []).filter((g) => g.qos === 128).map((g) => g.topic);
         if (err || refused.length > 0) {
@@ -163,10 +176,14 @@ export class IngestionService implements CloudPublisher {
    */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#acks.stop();
     this.#connectListeners.clear();
     const client = this.#client;
     this.#client = null;
-    if (client) await client.endAsync();
+    // A graceful end waits for the PUBACK of every publish in flight (acknowledgements,
+    // commands), which never comes once the broker is gone: then end at once. Those are sent
+    // again after the next start (commands stay queued, acknowledgements are re-published).
+    if (client) await client.endAsync(!client.connected);
     try {
       await this.flush();
     } catch (err) {
@@ -215,8 +232,9 @@ export class IngestionService implements CloudPublisher {
       const batch = this.#journal.take(max);
       const last = batch.at(-1);
       if (last === undefined) return;
-      await this.#d.pipeline.process(batch);
+      const outcome = await this.#d.pipeline.process(batch);
       this.#journal.removeThrough(last.id);
+      this.#acks.acknowledge(outcome.seqsFrom);
     }
   }
 

@@ -22,6 +22,12 @@ const UPSERT_CHUNK = 500;
 
 const keyOf = (o: MessageOrigin) => `${o.site}/${o.device}`;
 
+/** The origin of a key (site and device ids never contain `/`). */
+const originOf = (key: string): MessageOrigin => {
+  const slash = key.indexOf('/');
+  return { site: key.slice(0, slash), device: key.slice(slash + 1) };
+};
+
 /**
  * The (device, seq) pairs already ingested, cached in memory and saved in `ingest_cursors` in
  * the same pass that records a batch as done. One ingestion process owns a database's ledger
@@ -83,6 +89,11 @@ export class SeqLedger {
     return this.#cursors.get(keyOf(origin));
   }
 
+  /** Every cached device with its cursor: the devices ingested since the cache was filled. */
+  *cached(): IterableIterator<[MessageOrigin, DeviceCursor]> {
+    for (const [key, cursor] of this.#cursors) yield [originOf(key), cursor];
+  }
+
   /** Forgets a device's seqs: its agent lost its database and counts from 1 again. */
   reset(origin: MessageOrigin, session: number): void {
     this.#cursors.set(keyOf(origin), { seen: new SeqRanges(), session, dirty: true });
@@ -94,10 +105,10 @@ export class SeqLedger {
     if (dirty.length === 0) return;
     const rows = dirty.map(([key, cursor]) => {
       cursor.seen.compact(MAX_RANGES);
-      const slash = key.indexOf('/');
+      const { site, device } = originOf(key);
       return {
-        site_id: key.slice(0, slash),
-        device_id: key.slice(slash + 1),
+        site_id: site,
+        device_id: device,
         seen: JSON.stringify(cursor.seen.toJSON()),
         session: cursor.session,
         updated_at: now,

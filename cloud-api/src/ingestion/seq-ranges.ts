@@ -83,6 +83,14 @@ export class SeqRanges {
     return filled;
   }
 
+  /**
+   * The highest `n` ranges, lowest first: what a device's outbox can still hold, since it
+   * deletes the older records once they are acknowledged.
+   */
+  newest(n: number): [number, number][] {
+    return this.#ranges.slice(Math.max(0, this.#ranges.length - n)).map(([from, to]) => [from, to]);
+  }
+
   toJSON(): [number, number][] {
     return this.#ranges.map(([from, to]) => [from, to]);
   }

@@ -162,6 +162,33 @@ describe.each(DIALECTS)('IngestPipeline on %s', (dialect) => {
     expect(await seqsStored()).toEqual([2]);
   });
 
+  it('names the devices that sent seqs in a batch, new or already stored, each once', async () => {
+    const meter = new JournalFeed('mairie', 'meters-1');
+    const lamps = new JournalFeed('gare', 'lamps');
+    const lockers = new JournalFeed('gare', 'lockers');
+    const p = pipeline();
+    const first = await p.process([
+      meter.telemetry(1, { power_w: 1 }),
+      meter.telemetry(2, { power_w: 2 }),
+      lamps.event(1, 'lamp-failure'),
+      lockers.status('online', 1),
+    ]);
+    expect(first.seqsFrom).toEqual([
+      { site: 'mairie', device: 'meters-1' },
+      { site: 'gare', device: 'lamps' },
+    ]);
+    // Only replays from the meter: it must be told again what is stored.
+    const replay = await p.process([
+      meter.telemetry(2, { power_w: 2 }, { historical: true }),
+      lockers.status('offline', 1),
+    ]);
+    expect(replay).toMatchObject({
+      duplicates: 1,
+      seqsFrom: [{ site: 'mairie', device: 'meters-1' }],
+    });
+    expect(p.ledger.peek({ site: 'mairie', device: 'meters-1' })?.seen.toJSON()).toEqual([[1, 2]]);
+  });
+
   it('starts a device afresh when its session goes backwards (its agent lost its database)', async () => {
     const feed = new JournalFeed();
     const p = pipeline();

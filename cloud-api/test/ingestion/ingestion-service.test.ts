@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CommandPayload, systemClock, TOPICS } from '@hameau/protocol';
+import { CommandPayload, systemClock, TOPICS, type IngestedPayload } from '@hameau/protocol';
 import { IngestionHub } from '../../src/ingestion/ingestion-hub.js';
 import { IngestionConfig } from '../../src/ingestion/ingestion-config.js';
 import { IngestionService } from '../../src/ingestion/ingestion-service.js';
@@ -14,6 +14,7 @@ import { TimeSeriesError } from '../../src/timeseries/time-series-error.js';
 import { silent } from '../helpers/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 import { startTestBroker, type TestBroker } from '../helpers/test-broker.js';
+import { JournalFeed } from './ingest-fixtures.js';
 
 /** Waits for an outcome on a loaded machine: generous, and never a statement about speed. */
 function eventually<T>(check: () => T | Promise<T>): Promise<T> {
@@ -31,17 +32,26 @@ describe('IngestionService with a real broker', () => {
   const services: IngestionService[] = [];
   const clients: MqttClient[] = [];
 
-  const startService = (opts: { store?: TimeSeriesStore; hub?: IngestionHub } = {}) => {
-    const pipeline = new IngestPipeline({
+  const newPipeline = (opts: { store?: TimeSeriesStore; hub?: IngestionHub } = {}) =>
+    new IngestPipeline({
       db: database.db,
       store: opts.store ?? store,
       hub: opts.hub ?? new IngestionHub(),
       clock: systemClock,
       log: silent,
     });
+  const startService = (
+    opts: {
+      store?: TimeSeriesStore;
+      hub?: IngestionHub;
+      pipeline?: IngestPipeline;
+      url?: string;
+    } = {},
+  ) => {
+    const pipeline = opts.pipeline ?? newPipeline(opts);
     const service = new IngestionService({
       config: {
-        ...IngestionConfig.parse({ url: broker.url, batchMaxDelayMs: 5 }),
+        ...IngestionConfig.parse({ url: opts.url ?? broker.url, batchMaxDelayMs: 5 }),
         password: 'unused-by-the-test-broker',
         journalPath: join(dir, 'journal.sqlite'),
       },
@@ -195,6 +205,91 @@ describe('IngestionService with a real broker', () => {
     };
     await service.publish(cmdTopic, command, TOPICS.command);
     expect(TOPICS.command.decode(await received)).toEqual(CommandPayload.parse(command));
+  });
+
+  /** A client watching a device's `ingested` topic, as its agent would. */
+  const watchIngested = async (id = 'meters-1') => {
+    const client = await mqtt.connectAsync(broker.url, {
+      clientId: `watcher-${id}-${String(clients.length)}`,
+      reconnectPeriod: 0,
+    });
+    clients.push(client);
+    const messages: { payload: IngestedPayload; retain: boolean }[] = [];
+    client.on('message', (_topic, payload, packet) => {
+      messages.push({ payload: TOPICS.ingested.decode(payload), retain: packet.retain });
+    });
+    await client.subscribeAsync(TOPICS.ingested.build({ site: 'mairie', device: id }), { qos: 1 });
+    return messages;
+  };
+
+  it('tells each device which seqs it stored, retained, and again when the device replays', async () => {
+    const service = startService();
+    await subscribed;
+    const watched = await watchIngested();
+    const meter = await device();
+    await meter.publishAsync(
+      TOPICS.status.build({ site: 'mairie', device: 'meters-1' }),
+      TOPICS.status.encode({
+        state: 'online',
+        session: 4,
+        at: new Date(AT).toISOString(),
+        kind: 'meters',
+      }),
+      { qos: 1, retain: true },
+    );
+    for (let seq = 1; seq <= 20; seq++) await meter.publishAsync(topic, reading(seq), { qos: 1 });
+    await eventually(() => {
+      expect(watched.at(-1)?.payload).toMatchObject({ session: 4, seen: [[1, 20]] });
+    });
+    // Coalesced: never more messages than batches.
+    expect(watched.length).toBeLessThanOrEqual(service.stats().counters.batches);
+    // A device that connects later finds the latest, retained.
+    const late = await watchIngested();
+    await eventually(() => {
+      expect(late).toEqual([{ payload: watched.at(-1)?.payload, retain: true }]);
+    });
+    // A replay of stored seqs means the device did not get the word: it is told again.
+    const before = watched.length;
+    await meter.publishAsync(topic, reading(5, true), { qos: 1 });
+    await eventually(() => {
+      expect(watched.length).toBe(before + 1);
+    });
+    expect(watched.at(-1)?.payload.seen).toEqual([[1, 20]]);
+    expect(service.stats().counters.duplicates).toBe(1);
+  });
+
+  it('publishes at connect the ranges its ledger holds but has not published', async () => {
+    const pipeline = newPipeline();
+    // Processed before the service ever connected (as the journal left by a previous run is).
+    const feed = new JournalFeed('mairie', 'meters-1');
+    await pipeline.process([1, 2, 3, 7].map((seq) => feed.telemetry(seq, { power_w: seq })));
+    const watched = await watchIngested();
+    startService({ pipeline });
+    await eventually(() => {
+      expect(watched.map((m) => m.payload.seen)).toEqual([
+        [
+          [1, 3],
+          [7, 7],
+        ],
+      ]);
+    });
+  });
+
+  it('stops even when the broker went away with a publish awaiting its PUBACK', async () => {
+    const away = await startTestBroker();
+    const service = startService({ url: away.url });
+    await subscribed;
+    const topic = TOPICS.ingested.build({ site: 'mairie', device: 'meters-1' });
+    const payload = { at: new Date(AT).toISOString(), session: 0, seen: [] };
+    // Not awaited: the broker goes away before it can answer, and mqtt.js keeps the publish to
+    // send it again after a reconnect that will not come.
+    void service.publish(topic, payload, TOPICS.ingested).catch(() => undefined);
+    await away.close();
+    await eventually(() => {
+      expect(service.connected).toBe(false);
+    });
+    await service.stop();
+    expect(service.connected).toBe(false);
   });
 
   it('calls connect listeners at every (re)connection', async () => {

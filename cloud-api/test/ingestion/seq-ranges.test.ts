@@ -81,4 +81,22 @@ describe('SeqRanges', () => {
     expect(SeqRanges.parse('not json').toJSON()).toEqual([]);
     expect(SeqRanges.parse('[[3, 1], [1.5, 2], "x", [1, 2]]').toJSON()).toEqual([[1, 2]]);
   });
+
+  it('gives the newest ranges, lowest first, as copies', () => {
+    const seen = new SeqRanges([
+      [1, 3],
+      [5, 5],
+      [7, 9],
+    ]);
+    expect(seen.newest(2)).toEqual([
+      [5, 5],
+      [7, 9],
+    ]);
+    expect(seen.newest(10)).toEqual(seen.toJSON());
+    expect(seen.newest(0)).toEqual([]);
+    const copy = seen.newest(1);
+    (copy[0] as [number, number])[1] = 100;
+    expect(seen.max).toBe(9);
+    expect(new SeqRanges().newest(64)).toEqual([]);
+  });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DeviceId, DeviceKind, SiteId } from '@hameau/protocol';
+import { OutboxDeleteOn } from '../outbox/outbox-config.js';
 import type { DeepReadonly } from './deep-freeze.js';
 import { modulesSchema, type ModuleSchemaSource } from './module-schemas.js';
 import type { Secret } from './secret.js';
@@ -45,6 +46,11 @@ const OutboxSection = z
     replayPerSecond: int(1, 100_000).default(50),
     /** How often the outbox reports its own depth as telemetry (stream `outbox`). */
     statsIntervalSeconds: int(1, 86_400).default(60),
+    /**
+     * When a record leaves the outbox: once the cloud confirms it stored its seq (`cloud-ack`),
+     * or at the broker's PUBACK (`puback`, for a cloud that is not Hameau's).
+     */
+    deleteOn: OutboxDeleteOn.default('cloud-ack'),
   })
   .prefault({});
 

@@ -4,10 +4,12 @@ import {
   TOPICS,
   type Clock,
   type DeviceKind,
+  type IngestedPayload,
   type ReportedStatePayload,
   type TimerHandle,
 } from '@hameau/protocol';
 import type { Outbox, OutboxEntry } from '../outbox/outbox.js';
+import { inSeqRanges } from '../outbox/seq-range-list.js';
 import type { AgentState } from '../store/agent-state.js';
 import { Backoff } from './backoff.js';
 import { markHistorical } from './mark-historical.js';
@@ -47,16 +49,19 @@ const SESSION_KEY = 'link.session';
 /**
  * The agent's MQTT link. It announces the device (retained birth, offline will, both with a
  * session counter), reconnects with jittered backoff on the injected clock, keeps a persistent
- * session for commands sent while it was away, and drains the outbox: a record leaves the
- * outbox only when the broker acknowledged it (PUBACK). Records written after the current
- * connection was made go out at once; older ones are replayed oldest first, marked
- * historical, at a throttled rate.
+ * session for commands sent while it was away, and drains the outbox. Records written after the
+ * current connection was made go out at once; older ones are replayed oldest first, marked
+ * historical, at a throttled rate. Each record is sent once per connection. It leaves the
+ * outbox when the cloud says it has stored its seq (the retained `ingested` message), or, with
+ * the outbox's `deleteOn: 'puback'`, at the broker's PUBACK.
  */
 export class MqttLink {
   readonly #o: LinkOptions;
   readonly #h: LinkHandlers;
   readonly #backoff: Backoff;
   readonly #window: number;
+  /** Deletes at the cloud's `ingested` message rather than at PUBACK. */
+  readonly #cloudAck: boolean;
   #client: MqttClient | null = null;
   #connected = false;
   #stopped = true;
@@ -84,6 +89,7 @@ export class MqttLink {
     this.#h = handlers;
     this.#backoff = new Backoff(options.reconnect.minMs, options.reconnect.maxMs, options.random);
     this.#window = options.inflightWindow ?? 32;
+    this.#cloudAck = options.outbox.deleteOn === 'cloud-ack';
     this.#throttle = new ReplayThrottle(options.replayPerSecond, options.clock);
   }
 
@@ -91,7 +97,10 @@ export class MqttLink {
     return this.#connected;
   }
 
-  /** Connected and subscribed to its commands and config: commands sent now will arrive. */
+  /**
+   * Connected and subscribed to its commands and config (and, with cloud acknowledgements, to
+   * its `ingested` topic): commands sent now will arrive.
+   */
   get ready(): boolean {
     return this.#connected && this.#subscribed;
   }
@@ -191,17 +200,25 @@ export class MqttLink {
     const birth = this.#status('online', session);
     client.publish(birth.topic, birth.payload, { qos: 1, retain: true });
     const id = { site: o.identity.site, device: o.identity.device };
-    client.subscribe(
-      [TOPICS.command.filter(id), TOPICS.desiredConfig.build(id)],
-      { qos: 1 },
-      (err, granted) => {
-        if (err || granted?.some((g) => g.qos === 128)) {
-          o.log.error({ err: err?.message, granted }, 'subscription to commands or config refused');
-        } else if (this.#client === client) {
-          this.#subscribed = true;
-        }
-      },
-    );
+    const ingested = TOPICS.ingested.build(id);
+    const filters = [TOPICS.command.filter(id), TOPICS.desiredConfig.build(id)];
+    if (this.#cloudAck) filters.push(ingested);
+    client.subscribe(filters, { qos: 1 }, (err, granted) => {
+      const refused = (granted ?? []).filter((g) => g.qos === 128).map((g) => g.topic);
+      if (err || refused.some((topic) => topic !== ingested)) {
+        o.log.error({ err: err?.message, granted }, 'subscription to commands or config refused');
+        return;
+      }
+      if (refused.includes(ingested)) {
+        // A broker whose ACL predates the topic: commands work, but nothing will ever confirm
+        // a record, so the outbox only shrinks by its caps.
+        o.log.error(
+          { topic: ingested },
+          'subscription to cloud acknowledgements refused: the outbox keeps every record; upgrade the broker or set outbox.deleteOn: puback',
+        );
+      }
+      if (this.#client === client) this.#subscribed = true;
+    });
     o.log.info({ session, depth: o.outbox.stats().depth }, 'link connected');
     this.#setConnected(true);
     this.#flushState();
@@ -284,8 +301,13 @@ export class MqttLink {
         this.#o.log.warn({ err: err.message, seq: entry.seq }, 'publish failed');
         return;
       }
-      this.#acked.push(entry.id);
-      this.#scheduleRemoval();
+      // With cloud acknowledgements a PUBACK only means "sent": the record stays until the
+      // cloud confirms its seq, and the replay walk, which only moves forward, never sends it
+      // again on this connection. After a reconnect it is replayed like any backlog.
+      if (!this.#cloudAck) {
+        this.#acked.push(entry.id);
+        this.#scheduleRemoval();
+      }
       this.#pump();
     });
   }
@@ -324,7 +346,52 @@ export class MqttLink {
       this.#h.onDesiredConfig(payload);
       return;
     }
+    const ingested = TOPICS.ingested.match(topic);
+    if (ingested && this.#isMine(ingested)) {
+      // A persistent session subscribed in cloud-ack mode keeps its subscription after a
+      // switch to puback: those messages are expected, and PUBACKs already delete.
+      if (this.#cloudAck) this.#onIngested(payload);
+      return;
+    }
     this.#o.log.warn({ topic }, 'ignoring a message on an unexpected topic');
+  }
+
+  /**
+   * The cloud's word on what it has stored: deletes those records in one durable transaction,
+   * and drops them from what this connection still has queued to send. Never throws: a bad
+   * payload or a failed delete is logged, and the next message (its ranges only grow) or the
+   * retained one at the next connect covers the same records again.
+   */
+  #onIngested(payload: Buffer): void {
+    const log = this.#o.log;
+    let message: IngestedPayload;
+    try {
+      message = TOPICS.ingested.decode(payload);
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'ignoring an invalid ingested message');
+      return;
+    }
+    if (message.session > this.#session) {
+      // The cloud knows a later session than ours: this agent lost its database and counts
+      // seqs from 1 again, so these ranges are about records it no longer has.
+      log.warn(
+        { cloudSession: message.session, session: this.#session },
+        'ignoring ingested ranges from a later session of this device',
+      );
+      return;
+    }
+    let removed: number;
+    try {
+      removed = this.#o.outbox.removeSeqRanges(message.seen);
+    } catch (err) {
+      log.error({ err }, 'could not delete the records the cloud acknowledged');
+      return;
+    }
+    const acked = (e: OutboxEntry) => inSeqRanges(message.seen, e.seq);
+    this.#replay = this.#replay.filter((e) => !acked(e));
+    const live = this.#live.filter((e) => !acked(e));
+    this.#live.splice(0, this.#live.length, ...live);
+    log.debug({ removed, ranges: message.seen.length }, 'cloud acknowledged records');
   }
 
   #isMine(params: { site: string; device: string }): boolean {

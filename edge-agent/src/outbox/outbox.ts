@@ -3,11 +3,13 @@ import { pino, type Logger } from 'pino';
 import { z } from 'zod';
 import { ConfigError, type Clock } from '@hameau/protocol';
 import { OutboxCaps } from './outbox-caps.js';
+import { OutboxDeleteOn } from './outbox-config.js';
 import { encodeOutboxPayload } from './outbox-payload.js';
+import type { SeqRangeList } from './seq-range-list.js';
 
 export type OutboxKind = 'telemetry' | 'event' | 'command-result';
 
-/** One stored message, waiting for the broker's PUBACK. */
+/** One stored message, waiting to be acknowledged (see `OutboxOptions.deleteOn`). */
 export interface OutboxEntry {
   /** Insertion order, strictly increasing, never reused. */
   readonly id: number;
@@ -36,6 +38,8 @@ export interface OutboxOptions {
   readonly clock: Clock;
   readonly maxRecords: number;
   readonly maxAgeMs: number;
+  /** Which acknowledgement deletes a record (the link applies it); defaults to `cloud-ack`. */
+  readonly deleteOn?: OutboxDeleteOn;
   /** Where cap warnings go; defaults to a pino logger named `outbox` on stdout. */
   readonly log?: Logger;
 }
@@ -56,6 +60,7 @@ export const OUTBOX_WARN_INTERVAL_MS = 60_000;
 const Limits = z.object({
   maxRecords: z.number().int().min(1),
   maxAgeMs: z.number().int().min(1),
+  deleteOn: OutboxDeleteOn.default('cloud-ack'),
 });
 
 interface Row {
@@ -80,9 +85,12 @@ const toEntry = (r: Row): OutboxEntry => ({
 
 /**
  * The durable outbox: every reading, event and command result is stored here before anything
- * is published, and deleted only once the broker acknowledged it. See docs/outbox.md.
+ * is published, and deleted only once it is acknowledged: by the cloud (its `ingested` seq
+ * ranges) or, with `deleteOn: 'puback'`, by the broker. See docs/outbox.md.
  */
 export class Outbox {
+  /** Which acknowledgement deletes a record; the link that drains this outbox applies it. */
+  readonly deleteOn: OutboxDeleteOn;
   readonly #db: Database;
   readonly #clock: Clock;
   readonly #log: Logger;
@@ -93,11 +101,13 @@ export class Outbox {
   readonly #after: Statement<[number, number], Row>;
   readonly #byId: Statement<[number], { seq: number; payload: Buffer }>;
   readonly #delete: Statement<[number]>;
+  readonly #deleteSeqs: Statement<[number, number]>;
   readonly #counter: Statement<[string], { value: number }>;
   readonly #oldest: Statement<[number], { created_at: number }>;
   readonly #appendTx: Transaction<(items: readonly OutboxItem[], now: number) => AppendResult>;
   readonly #enforceTx: Transaction<(now: number) => number>;
   readonly #removeTx: Transaction<(ids: readonly number[]) => void>;
+  readonly #removeSeqsTx: Transaction<(ranges: SeqRangeList) => number>;
   #pendingDropWarning = 0;
   #lastDropWarningAt: number | null = null;
   #lastCriticalWarningAt: number | null = null;
@@ -111,6 +121,7 @@ export class Outbox {
       );
     }
     this.#db = db;
+    this.deleteOn = limits.data.deleteOn;
     this.#clock = options.clock;
     this.#log = options.log ?? pino({ name: 'outbox' });
     this.#caps = new OutboxCaps(db, limits.data.maxRecords, limits.data.maxAgeMs);
@@ -124,6 +135,8 @@ export class Outbox {
     this.#after = db.prepare('SELECT * FROM outbox WHERE id > ? ORDER BY id LIMIT ?');
     this.#byId = db.prepare('SELECT seq, payload FROM outbox WHERE id = ?');
     this.#delete = db.prepare('DELETE FROM outbox WHERE id = ?');
+    // seq is UNIQUE, so this walks its index: one cheap range scan per range.
+    this.#deleteSeqs = db.prepare('DELETE FROM outbox WHERE seq BETWEEN ? AND ?');
     this.#counter = db.prepare('SELECT value FROM outbox_counter WHERE name = ?');
     this.#oldest = db.prepare(
       'SELECT created_at FROM outbox WHERE critical = ? ORDER BY created_at LIMIT 1',
@@ -132,6 +145,11 @@ export class Outbox {
     this.#enforceTx = db.transaction((now) => this.#caps.enforce(now).dropped);
     this.#removeTx = db.transaction((ids) => {
       for (const id of ids) this.#delete.run(id);
+    });
+    this.#removeSeqsTx = db.transaction((ranges) => {
+      let removed = 0;
+      for (const [from, to] of ranges) removed += this.#deleteSeqs.run(from, to).changes;
+      return removed;
     });
   }
 
@@ -181,7 +199,7 @@ export class Outbox {
     return this.#after.all(afterId, limit).map(toEntry);
   }
 
-  /** Deletes an entry once the broker acknowledged it; unknown ids are ignored. */
+  /** Deletes an entry once it is acknowledged; unknown ids are ignored. */
   remove(id: number): void {
     this.#delete.run(id);
   }
@@ -189,6 +207,16 @@ export class Outbox {
   /** `remove` for several PUBACKs in one transaction (one fsync). */
   removeMany(ids: readonly number[]): void {
     if (ids.length > 0) this.#removeTx.immediate(ids);
+  }
+
+  /**
+   * Deletes every record whose seq lies in one of the inclusive ranges (what the cloud says it
+   * has stored), in one durable transaction; returns how many were deleted. Seqs the outbox no
+   * longer holds are ignored, so the same ranges can be applied any number of times.
+   */
+  removeSeqRanges(ranges: SeqRangeList): number {
+    if (ranges.length === 0) return 0;
+    return this.#removeSeqsTx.immediate(ranges);
   }
 
   stats(): OutboxStats {

@@ -56,7 +56,13 @@ describe('loadAgentConfig', () => {
         reconnect: { minMs: 1000, maxMs: 60000 },
       },
       dataDir: '/var/lib/hameau',
-      outbox: { maxRecords: 200000, maxAgeDays: 30, replayPerSecond: 50, statsIntervalSeconds: 60 },
+      outbox: {
+        maxRecords: 200000,
+        maxAgeDays: 30,
+        replayPerSecond: 50,
+        statsIntervalSeconds: 60,
+        deleteOn: 'cloud-ack',
+      },
       log: { level: 'info' },
       modules: {},
       configFile: join(dir, 'site.yaml'),
@@ -159,6 +165,16 @@ modules:
     // One readable message, no stack trace in it.
     expect(err.message).toContain(`${join(dir, 'site.yaml')} is invalid:`);
     expect(err.message).not.toMatch(/\n\s+at /);
+  });
+
+  it('deletes outbox records on the cloud acknowledgement unless told puback', () => {
+    const puback = folder({ 'site.yaml': `${MINIMAL}outbox: { deleteOn: puback }\n`, pw: 'x' });
+    expect(loadAgentConfig(join(puback, 'site.yaml')).outbox.deleteOn).toBe('puback');
+    const wrong = folder({ 'site.yaml': `${MINIMAL}outbox: { deleteOn: broker }\n`, pw: 'x' });
+    const err = configError(() => loadAgentConfig(join(wrong, 'site.yaml')));
+    expect(err.problems).toEqual([
+      'outbox.deleteOn (line 7, column 21): expected one of "cloud-ack", "puback", found "broker"',
+    ]);
   });
 
   it('names an unknown module and lists the known ones', () => {

@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { ManualClock, TOPICS, type TelemetryPayload } from '@hameau/protocol';
 import { MqttLink } from '../../src/link/mqtt-link.js';
+import type { OutboxDeleteOn } from '../../src/outbox/outbox-config.js';
 import { Outbox } from '../../src/outbox/outbox.js';
 import { AgentState } from '../../src/store/agent-state.js';
 import { openAgentDb } from '../../src/store/agent-db.js';
@@ -69,13 +70,18 @@ describe.each(brokers)('MqttLink against %s', (_name, startBroker) => {
   });
 
   /** An agent's link through a proxy that the test can cut. */
-  async function agent(opts: { replayPerSecond?: number } = {}) {
+  async function agent(opts: { replayPerSecond?: number; deleteOn?: OutboxDeleteOn } = {}) {
     const site = `t${randomBytes(4).toString('hex')}`;
     const identity = { site, device: 'agent-1', kind: 'meters' as const };
     const proxy = await startTcpProxy({ host: broker.host, port: broker.port });
     const clock = new ManualClock(Date.UTC(2026, 10, 25, 21));
     const db = openAgentDb(':memory:');
-    const outbox = new Outbox(db, { clock, maxRecords: 100_000, maxAgeMs: 86_400_000 });
+    const outbox = new Outbox(db, {
+      clock,
+      maxRecords: 100_000,
+      maxAgeMs: 86_400_000,
+      ...(opts.deleteOn && { deleteOn: opts.deleteOn }),
+    });
     const state = new AgentState(db);
     const commands: string[] = [];
     const configs: string[] = [];
@@ -120,10 +126,18 @@ describe.each(brokers)('MqttLink against %s', (_name, startBroker) => {
       observer.off('message', onMessage);
       await link.stop();
       await proxy.close();
-      // Clear the retained status this test left on the shared broker.
+      // Clear the retained messages this test left on the shared broker.
       await observer.publishAsync(TOPICS.status.build(identity), '', { qos: 1, retain: true });
+      await observer.publishAsync(TOPICS.ingested.build(identity), '', { qos: 1, retain: true });
       db.close();
     });
+    /** What the cloud publishes once it has stored these seqs. */
+    const ingested = (seen: [number, number][], session = 1) =>
+      observer.publishAsync(
+        TOPICS.ingested.build(identity),
+        TOPICS.ingested.encode({ at: new Date(clock.now()).toISOString(), session, seen }),
+        { qos: 1, retain: true },
+      );
     const read = (n: number) =>
       outbox.append('telemetry', (seq, at) => ({
         topic: TOPICS.telemetry.build({ site, device: 'agent-1', stream: 'energy' }),
@@ -141,11 +155,13 @@ describe.each(brokers)('MqttLink against %s', (_name, startBroker) => {
       commands,
       configs,
       read,
+      ingested,
+      seqs: () => outbox.oldest(1_000).map((e) => e.seq),
     };
   }
 
-  it('announces itself and delivers every reading, deleting each only after PUBACK', async () => {
-    const a = await agent();
+  it('announces itself and delivers every reading, deleting each at PUBACK in puback mode', async () => {
+    const a = await agent({ deleteOn: 'puback' });
     a.link.start();
     await expect.poll(() => a.link.connected).toBe(true);
     await expect.poll(() => a.statuses.at(-1)).toMatchObject({ state: 'online', session: 1 });
@@ -157,7 +173,7 @@ describe.each(brokers)('MqttLink against %s', (_name, startBroker) => {
   });
 
   it('keeps readings through an outage and replays them oldest first, marked historical', async () => {
-    const a = await agent({ replayPerSecond: 10 });
+    const a = await agent({ replayPerSecond: 10, deleteOn: 'puback' });
     a.link.start();
     await expect.poll(() => a.link.connected).toBe(true);
     a.read(1);
@@ -231,6 +247,83 @@ describe.each(brokers)('MqttLink against %s', (_name, startBroker) => {
     a.proxy.restore();
     await a.clock.advance(1_000);
     await expect.poll(() => a.commands).toEqual(['resync {"id":"late"}']);
+  });
+
+  it('keeps a record the broker acknowledged until the cloud confirms its seq', async () => {
+    const a = await agent();
+    a.link.start();
+    await expect.poll(() => a.link.ready).toBe(true);
+    for (let n = 1; n <= 10; n++) a.read(n);
+    await expect.poll(() => a.received.length).toBe(10);
+    await expect.poll(() => a.link.inflight).toBe(0);
+    // Every PUBACK is in, and the removal a PUBACK would schedule has had its turn.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(a.outbox.stats().depth).toBe(10);
+
+    await a.ingested([
+      [1, 3],
+      [6, 6],
+    ]);
+    await expect.poll(() => a.seqs()).toEqual([4, 5, 7, 8, 9, 10]);
+    await a.ingested([[1, 10]]);
+    await expect.poll(() => a.outbox.stats().depth).toBe(0);
+    // Sent once on this connection: a PUBACK never puts a record back in the queue.
+    expect(a.received.map((r) => r.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+  });
+
+  it('replays what the cloud has not confirmed after a reconnect, as history', async () => {
+    const a = await agent();
+    a.link.start();
+    await expect.poll(() => a.link.ready).toBe(true);
+    for (let n = 1; n <= 8; n++) a.read(n);
+    await expect.poll(() => a.received.length).toBe(8);
+    await a.ingested([[1, 3]]);
+    await expect.poll(() => a.seqs()).toEqual([4, 5, 6, 7, 8]);
+
+    a.proxy.cut();
+    await expect.poll(() => a.link.connected).toBe(false);
+    a.proxy.restore();
+    await a.clock.advance(1_000);
+    await expect.poll(() => a.link.ready).toBe(true);
+    // The retained [[1, 3]] comes back with the subscription and changes nothing; 4..8 go again.
+    await expect.poll(() => a.received.length).toBe(13);
+    const replayed = a.received.slice(8);
+    expect(replayed.map((r) => r.seq)).toEqual([4, 5, 6, 7, 8]);
+    expect(replayed.every((r) => r.historical)).toBe(true);
+    expect(a.seqs()).toEqual([4, 5, 6, 7, 8]);
+    await a.ingested([[1, 8]], 2);
+    await expect.poll(() => a.outbox.stats().depth).toBe(0);
+  });
+
+  it('applies the retained acknowledgement it finds when it connects', async () => {
+    const a = await agent({ replayPerSecond: 1 });
+    for (let n = 1; n <= 6; n++) a.read(n);
+    // Stored by the cloud before this agent restarted, and confirmed while it was away.
+    await a.ingested([[1, 4]]);
+    a.link.start();
+    await expect.poll(() => a.seqs()).toEqual([5, 6]);
+  });
+
+  it('ignores an invalid acknowledgement and one from a later session of the device', async () => {
+    const a = await agent();
+    a.link.start();
+    await expect.poll(() => a.link.ready).toBe(true);
+    for (let n = 1; n <= 5; n++) a.read(n);
+    await expect.poll(() => a.received.length).toBe(5);
+    await observer.publishAsync(TOPICS.ingested.build(a.identity), '{"seen": [[1, 5]]}', {
+      qos: 1,
+      retain: true,
+    });
+    await observer.publishAsync(TOPICS.ingested.build(a.identity), '[[1, 5]', {
+      qos: 1,
+      retain: true,
+    });
+    // The cloud knows session 7 and this agent is in session 1: it lost its database since.
+    await a.ingested([[1, 5]], 7);
+    // The link is still listening: a valid message afterwards is applied.
+    await a.ingested([[2, 2]]);
+    await expect.poll(() => a.seqs()).toEqual([1, 3, 4, 5]);
+    expect(a.link.connected).toBe(true);
   });
 
   it('says goodbye on stop: offline, reason shutdown, retained', async () => {

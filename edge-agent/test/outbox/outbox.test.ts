@@ -3,6 +3,7 @@ import type { Database } from 'better-sqlite3';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, ProtocolError, TOPICS } from '@hameau/protocol';
+import type { OutboxDeleteOn } from '../../src/outbox/outbox-config.js';
 import { Outbox, type OutboxEntry, type OutboxOptions } from '../../src/outbox/outbox.js';
 import { openAgentDb } from '../../src/store/agent-db.js';
 import { useTempDirs } from '../store/temp-dir.js';
@@ -272,5 +273,60 @@ describe('Outbox inside a caller transaction', () => {
     await Promise.resolve();
     expect(woken).toEqual(['1:telemetry']);
     expect(outbox.oldest(10)).toEqual([next]);
+  });
+});
+
+describe('Outbox cloud acknowledgements', () => {
+  const seqs = (outbox: Outbox) => outbox.oldest(100).map((e) => e.seq);
+
+  it('deletes exactly the records whose seq lies in the ranges, bounds included', () => {
+    const { outbox } = setup();
+    for (let i = 1; i <= 12; i++) outbox.append('telemetry', reading(i));
+    outbox.append('command-result', commandResult('cmd-0001'));
+    const removed = outbox.removeSeqRanges([
+      [2, 4],
+      [7, 7],
+      [10, 13],
+    ]);
+    expect(removed).toBe(8);
+    expect(seqs(outbox)).toEqual([1, 5, 6, 8, 9]);
+    // Critical only matters to the caps: a stored command result is done with like the rest.
+    expect(outbox.stats()).toMatchObject({ depth: 5 });
+  });
+
+  it('ignores seqs it no longer holds, so the same ranges can come again', () => {
+    const { outbox } = setup();
+    for (let i = 1; i <= 5; i++) outbox.append('telemetry', reading(i));
+    expect(outbox.removeSeqRanges([[1, 3]])).toBe(3);
+    expect(outbox.removeSeqRanges([[1, 3]])).toBe(0);
+    expect(outbox.removeSeqRanges([[100, 200]])).toBe(0);
+    expect(outbox.removeSeqRanges([])).toBe(0);
+    expect(seqs(outbox)).toEqual([4, 5]);
+    // Records stored after the ranges were computed are untouched by them.
+    outbox.append('telemetry', reading(6));
+    expect(outbox.removeSeqRanges([[1, 5]])).toBe(2);
+    expect(seqs(outbox)).toEqual([6]);
+  });
+
+  it('makes the deletion durable', () => {
+    const a = setup();
+    for (let i = 1; i <= 4; i++) a.outbox.append('telemetry', reading(i));
+    a.outbox.removeSeqRanges([[1, 2]]);
+    a.db.close();
+    const b = setup(a.path);
+    expect(seqs(b.outbox)).toEqual([3, 4]);
+    expect(b.outbox.stats().depth).toBe(2);
+    expect(b.outbox.lastSeq()).toBe(4);
+  });
+
+  it('keeps records until the cloud acknowledges them unless told to delete at PUBACK', () => {
+    expect(setup().outbox.deleteOn).toBe('cloud-ack');
+    expect(setup(undefined, { deleteOn: 'puback' }).outbox.deleteOn).toBe('puback');
+    const db = openAgentDb(':memory:');
+    open.push(db);
+    const options = { clock: new ManualClock(), maxRecords: 1, maxAgeMs: 1, log };
+    expect(() => new Outbox(db, { ...options, deleteOn: 'broker' as OutboxDeleteOn })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID' }),
+    );
   });
 });

@@ -18,7 +18,7 @@ export const deviceConfigPlugin: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
   const sender = new DesiredConfigSender({ db, clock, log, publisher });
   const service = new DeviceConfigService({ db, clock, log, devices, sender });
 
-  const syncAll = (why: string) => {
+  const syncAll = (why: string): Promise<void> =>
     sender.syncAll().then(
       ({ published, failed }) => {
         if (published > 0 || failed > 0) {
@@ -29,12 +29,13 @@ export const deviceConfigPlugin: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
         log.error({ err }, `could not publish desired configs on ${why}`);
       },
     );
-  };
   const removeListener = ingestion.addListener(deviceConfigListener({ db, log }));
   const removeOnConnect = publisher.onConnect(() => {
-    syncAll('broker connection');
+    void syncAll('broker connection');
   });
-  if (publisher.connected) syncAll('start');
+  // Awaited, so the API serves only once the start-up sync is done: a change made meanwhile
+  // would otherwise race it and be published twice.
+  if (publisher.connected) await syncAll('start');
 
   app.addHook('onClose', () => {
     removeListener();

@@ -10,6 +10,7 @@ import { deviceStatusListener } from './devices/device-status-listener.js';
 import { IngestionHub } from './ingestion/ingestion-hub.js';
 import type { CloudPublisher } from './mqtt/cloud-publisher.js';
 import type { TimeSeriesStore } from './timeseries/time-series-store.js';
+import type { EnergySettings } from './energy/energy-settings.js';
 import type { Schema } from './storage/schema.js';
 
 /**
@@ -30,6 +31,8 @@ export interface AppContext {
   readonly ingestion: IngestionHub;
   /** Readings: the store ingestion writes to, for the domains that read series (energy…). */
   readonly timeSeries: TimeSeriesStore;
+  /** The energy figures' settings (`AppOptions.energy`). */
+  readonly energySettings: EnergySettings;
   /** Raises, acknowledges and resolves alarms; other domains raise theirs through it. */
   readonly alarms: AlarmService;
   /** Thresholds of the cloud's alarm rules (`AppOptions.alarms`). */
@@ -44,6 +47,7 @@ export function createAppContext(deps: {
   readonly publisher: CloudPublisher;
   readonly alarmSettings: AlarmSettings;
   readonly timeSeries: TimeSeriesStore;
+  readonly energySettings: EnergySettings;
   /** The hub ingestion dispatches to; a new one when the caller has none. */
   readonly ingestion?: IngestionHub;
 }): AppContext {

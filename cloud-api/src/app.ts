@@ -29,12 +29,14 @@ import { tokenRoutes } from './auth/token-routes.js';
 import { commandsPlugin } from './commands/commands-plugin.js';
 import { deviceConfigPlugin } from './device-config/device-config-plugin.js';
 import { deviceRoutes } from './devices/device-routes.js';
+import { energyPlugin } from './energy/energy-plugin.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health-routes.js';
 import { registerOpenApi } from './http/openapi.js';
 import { IngestionHub } from './ingestion/ingestion-hub.js';
 import { offlinePublisher, type CloudPublisher } from './mqtt/cloud-publisher.js';
 import { EmbeddedStore } from './timeseries/embedded-store.js';
+import { EnergySettings } from './energy/energy-settings.js';
 import type { TimeSeriesStore } from './timeseries/time-series-store.js';
 import type { Schema } from './storage/schema.js';
 
@@ -60,6 +62,7 @@ const DOMAINS: readonly DomainPlugin[] = [
   { name: 'tokens', prefix: '/api/v1', plugin: tokenRoutes },
   { name: 'mqtt-accounts', prefix: '/api/v1', plugin: accountRoutes },
   { name: 'audit', prefix: '/api/v1', plugin: auditRoutes },
+  { name: 'energy', prefix: '/api/v1', plugin: energyPlugin },
 ];
 
 const isFunction = (v: unknown): v is (...args: never[]) => unknown => typeof v === 'function';
@@ -109,6 +112,8 @@ export const AppOptions = z
         { message: 'must be a TimeSeriesStore (createTimeSeriesStore(...))' },
       )
       .optional(),
+    /** The energy figures' time zone, grid renewable share… (`energySettingsFromEnv`). */
+    energy: EnergySettings.prefault({}),
     /** Where ingestion hands over device messages; the server shares one with its pipeline. */
     ingestion: z
       .custom<IngestionHub>((v) => v instanceof IngestionHub, {
@@ -191,6 +196,7 @@ export function buildApp(input: AppOptions): ApiApp {
     publisher: options.publisher,
     alarmSettings: Object.freeze({ ...options.alarms }),
     timeSeries,
+    energySettings: Object.freeze({ ...options.energy }),
     ...(options.ingestion && { ingestion: options.ingestion }),
   });
 

@@ -4,6 +4,7 @@ import { ConfigError } from '@hameau/protocol';
 import { IngestionConfig } from './ingestion/ingestion-config.js';
 import type { DatabaseConfig } from './storage/open-database.js';
 import { TimeSeriesConfig, timeSeriesConfigFromEnv } from './timeseries/time-series-config.js';
+import { EnergySettings, energySettingsFromEnv } from './energy/energy-settings.js';
 
 const Port = z.coerce.number().int().min(0).max(65535);
 
@@ -29,6 +30,8 @@ export const ApiConfig = z
     mqtt: IngestionConfig.optional(),
     /** Where readings go; the embedded store at `<dataDir>/series.sqlite` by default. */
     timeSeries: TimeSeriesConfig.default({ kind: 'embedded' }),
+    /** Time zone and grid renewable share of the energy figures (HAMEAU_TOWN_TIME_ZONE…). */
+    energy: EnergySettings.prefault({}),
   })
   .strict();
 export type ApiConfig = Readonly<
@@ -88,6 +91,12 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv): ApiConfig {
   const problems: string[] = [...mqttProblems];
   try {
     input.timeSeries = timeSeriesConfigFromEnv(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    problems.push(...err.problems);
+  }
+  try {
+    input.energy = energySettingsFromEnv(env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     problems.push(...err.problems);

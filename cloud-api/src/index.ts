@@ -137,3 +137,29 @@ export {
 export { AlarmRules, RULE_INTERVAL_MS, RULE_TYPES } from './alarms/alarm-rules.js';
 export { AlarmEventListener, EVENT_MARK_RETENTION_MS } from './alarms/alarm-event-listener.js';
 export { alarmsPlugin } from './alarms/alarms-plugin.js';
+
+export { energyPlugin } from './energy/energy-plugin.js';
+export {
+  DEFAULT_ENERGY_SETTINGS,
+  DEFAULT_GRID_SHARE_SOURCE,
+  ENERGY_ENV,
+  EnergySettings,
+  energySettingsFromEnv,
+  type EnergySettingsInput,
+} from './energy/energy-settings.js';
+export {
+  EnergyService,
+  type EnergyFigure,
+  type EnergyScope,
+  type GreenShareSeries,
+  type PeriodFigures,
+  type PowerNow,
+} from './energy/energy-service.js';
+export {
+  MeterRoleService,
+  SetMeterRoleInput,
+  type MeterListing,
+} from './energy/meter-role-service.js';
+export { ListedRole, MeterRole, countedRole, type MeterKey } from './energy/meter-role.js';
+export { energyDefinitions, type EnergyDefinitions } from './energy/energy-definitions.js';
+export { TownCalendar, type CalendarPeriod, type LocalDate } from './energy/town-calendar.js';

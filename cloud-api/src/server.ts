@@ -111,6 +111,7 @@ export async function startApiServer(
       plugins,
       ingestion: hub,
       timeSeries,
+      energy: config.energy,
       ...(ingestion && { publisher: ingestion }),
     });
     await ensureAdminToken({ tokens: app.hameau.tokens, file: config.adminTokenFile, log });

@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@hameau/protocol';
 import { apiConfigFromEnv, databaseConfigOf, parseApiConfig } from '../src/config.js';
+import { DEFAULT_ENERGY_SETTINGS } from '../src/energy/energy-settings.js';
 
 describe('API config', () => {
   it('has defaults for a single-machine town', () => {
@@ -13,6 +14,7 @@ describe('API config', () => {
       adminTokenFile: resolve('./data/admin-token'),
       trustProxy: false,
       timeSeries: { kind: 'embedded' },
+      energy: DEFAULT_ENERGY_SETTINGS,
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(databaseConfigOf(config)).toEqual({
@@ -38,6 +40,7 @@ describe('API config', () => {
       adminTokenFile: '/run/secrets/admin',
       trustProxy: true,
       timeSeries: { kind: 'embedded' },
+      energy: DEFAULT_ENERGY_SETTINGS,
     });
     expect(databaseConfigOf(config)).toEqual({
       dialect: 'postgres',
@@ -125,6 +128,19 @@ describe('API config', () => {
       expect(problems).toContain(name);
     }
     expect(() => apiConfigFromEnv({ HAMEAU_MQTT_USERNAME: 'cloud' })).toThrow(/HAMEAU_MQTT_URL/);
+  });
+
+  it('reads the energy settings, and names a bad one with the others', () => {
+    const config = apiConfigFromEnv({
+      HAMEAU_TOWN_TIME_ZONE: 'Europe/Brussels',
+      HAMEAU_GRID_RENEWABLE_SHARE: '0.4',
+    });
+    expect(config.energy).toMatchObject({ timeZone: 'Europe/Brussels', gridRenewableShare: 0.4 });
+    expect(() =>
+      apiConfigFromEnv({ HAMEAU_API_PORT: 'x', HAMEAU_GRID_RENEWABLE_SHARE: '7' }),
+    ).toThrow(
+      /HAMEAU_API_PORT[\s\S]*HAMEAU_GRID_RENEWABLE_SHARE|HAMEAU_GRID_RENEWABLE_SHARE[\s\S]*HAMEAU_API_PORT/,
+    );
   });
 
   it('ignores empty variables', () => {

@@ -5,6 +5,7 @@ import type {
   DeviceConfigReportsTable,
   DeviceConfigsTable,
 } from '../device-config/device-config-tables.js';
+import type { EnergyMetersTable } from '../energy/energy-tables.js';
 import type { IngestCursorsTable } from '../ingestion/ingestion-tables.js';
 
 /**
@@ -28,6 +29,7 @@ export interface Schema {
   ingest_cursors: IngestCursorsTable;
   device_configs: DeviceConfigsTable;
   device_config_reports: DeviceConfigReportsTable;
+  energy_meters: EnergyMetersTable;
 }
 
 /** One place in town with one edge agent box. */

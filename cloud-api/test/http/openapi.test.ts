@@ -73,6 +73,16 @@ describe('OpenAPI document', () => {
         'GET /api/v1/mqtt-accounts',
         'DELETE /api/v1/mqtt-accounts/{name}',
         'GET /api/v1/audit',
+        'GET /api/v1/energy/now',
+        'GET /api/v1/energy/kwh',
+        'GET /api/v1/energy/green-share',
+        'GET /api/v1/energy/history',
+        'GET /api/v1/energy/definitions',
+        'GET /api/v1/energy/meters',
+        'PUT /api/v1/energy/meters/{site}/{device}/{meter}',
+        'DELETE /api/v1/energy/meters/{site}/{device}/{meter}',
+        'GET /api/v1/energy/meters/{site}/{device}/{meter}/kwh',
+        'GET /api/v1/energy/meters/{site}/{device}/{meter}/series',
       ].sort(),
     );
   });

@@ -4,6 +4,7 @@ import { ingestionMigration } from './0002-ingestion.js';
 import { alarmsMigration } from './0004-alarms.js';
 import { commandsMigration } from './0003-commands.js';
 import { deviceConfigMigration } from './0005-device-config.js';
+import { energyMigration } from './0006-energy.js';
 
 /**
  * Every migration, by name. Names sort in the order they run, so a new one takes the next
@@ -16,4 +17,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0003-commands': commandsMigration,
   '0004-alarms': alarmsMigration,
   '0005-device-config': deviceConfigMigration,
+  '0006-energy': energyMigration,
 });

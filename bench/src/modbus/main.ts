@@ -1,0 +1,115 @@
+/**
+ * `npm run bench:modbus`: the edge agent's metering poller against firmware-sim meters, on real
+ * time: how close one RTU bus comes to what its baud rate allows, what a dead meter costs the
+ * others, and how many reads per second 50 meters over Modbus TCP give. Printed as tables and
+ * written to docs/benchmarks.md.
+ */
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { describeMachine } from '../machine.js';
+import { writeMarkdownSection } from '../markdown-section.js';
+import { BENCHMARKS_DOC_INTRO } from '../broker/report.js';
+import {
+  planFromWire,
+  rtuAgentCase,
+  rtuBareCase,
+  rtuDeadCase,
+  tcpCase,
+  type ModbusBenchResults,
+  type RtuResults,
+} from './modbus-cases.js';
+import { parseModbusOptions, USAGE, type ModbusBenchOptions } from './options.js';
+import { efficiency, failedReads, liveRate, renderDocSection, renderResults } from './report.js';
+import { runCase, type CaseResult, type CaseSpec } from './run-case.js';
+
+const DOC_PATH = fileURLToPath(new URL('../../../docs/benchmarks.md', import.meta.url));
+const started = performance.now();
+
+function log(line: string): void {
+  const s = ((performance.now() - started) / 1000).toFixed(0).padStart(4);
+  process.stderr.write(`[bench:modbus ${s} s] ${line}\n`);
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : JSON.stringify(err);
+}
+
+/** The agent logs errors only: its MQTT link fails on purpose, and dead meters are expected. */
+const agentLog = pino({ name: 'agent', level: 'error' }, pino.destination(2));
+
+async function measure(spec: CaseSpec): Promise<CaseResult> {
+  log(`${spec.key}: ${spec.warmupMs / 1000} s warm-up, ${spec.durationMs / 1000} s timed`);
+  const result = await runCase(spec, agentLog);
+  const e = efficiency(result);
+  log(
+    `${spec.key}: ${liveRate(result).toFixed(1)} reads/s` +
+      (Number.isFinite(e) ? ` (${(e * 100).toFixed(1)} % of the ceiling)` : '') +
+      `, ${failedReads(result)} failed`,
+  );
+  return result;
+}
+
+async function measureAll(options: ModbusBenchOptions, results: ModbusBenchResults): Promise<void> {
+  const wants = (g: ModbusBenchOptions['groups'][number]) => options.groups.includes(g);
+  for (const baud of options.bauds) {
+    const r: RtuResults = { baud };
+    results.rtu.push(r);
+    // The dead-meter case right after the one it is compared with, so the machine's other load
+    // has the least time to change between the two.
+    if (wants('rtu')) r.agent = await measure(rtuAgentCase(options, baud));
+    if (wants('dead')) r.dead = await measure(rtuDeadCase(options, baud));
+    if (wants('bare') && r.agent !== undefined) {
+      r.bare = await measure(rtuBareCase(options, baud, planFromWire(r.agent)));
+    }
+  }
+  if (wants('tcp')) results.tcp.ports = await measure(tcpCase(options, 'ports'));
+  if (wants('gateways')) results.tcp.gateways = await measure(tcpCase(options, 'gateways'));
+}
+
+async function main(): Promise<number> {
+  const options = parseModbusOptions(process.argv.slice(2), process.env, DOC_PATH);
+  if (options === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const results: ModbusBenchResults = { rtu: [], tcp: {} };
+  const runDate = new Date();
+  const loadBefore = loadavg()[0] ?? 0;
+  let failure: unknown = null;
+  try {
+    await measureAll(options, results);
+  } catch (err) {
+    failure = err;
+  }
+  // Baud rates whose cases did not run (a failure part-way) leave nothing to print.
+  results.rtu = results.rtu.filter((r) => r.agent ?? r.bare ?? r.dead);
+  process.stdout.write(`\n${renderResults(results, options)}\n\n`);
+  if (failure !== null) {
+    log(`run failed: ${errorMessage(failure)}`);
+    log('docs/benchmarks.md left unchanged');
+    return 1;
+  }
+  if (options.docPath !== null) {
+    const section = renderDocSection(results, options, {
+      machine: describeMachine(),
+      date: runDate,
+      loadAverage: [loadBefore, loadavg()[0] ?? 0],
+    });
+    writeMarkdownSection(options.docPath, 'bench:modbus', section, BENCHMARKS_DOC_INTRO);
+    log(`updated ${options.docPath}`);
+  } else {
+    log('docs/benchmarks.md left unchanged (quick run or --no-write)');
+  }
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`${errorMessage(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -3,33 +3,20 @@
  * loads, printed as a ratio table and written to docs/benchmarks.md.
  */
 import { mkdirSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { requireOpenFiles } from '../fd-limit.js';
-import { describeMachine } from '../machine.js';
-import { writeMarkdownSection } from '../markdown-section.js';
+import { BenchRun, runMain } from '../bench-run.js';
 import { runFanInLatency } from './fan-in-latency.js';
 import { parseBenchOptions, USAGE, type BenchOptions } from './options.js';
-import {
-  BENCHMARKS_DOC_INTRO,
-  renderDocSection,
-  renderResults,
-  type BrokerBenchResults,
-} from './report.js';
+import { renderDocSection, renderResults, type BrokerBenchResults } from './report.js';
 import { startTarget, TARGET_LABEL, type Target } from './targets.js';
 import { runThroughput } from './throughput.js';
 
 const DOC_PATH = fileURLToPath(new URL('../../../docs/benchmarks.md', import.meta.url));
-const started = performance.now();
-
-function log(line: string): void {
-  const s = ((performance.now() - started) / 1000).toFixed(0).padStart(4);
-  process.stderr.write(`[bench:broker ${s} s] ${line}\n`);
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : JSON.stringify(err);
-}
+const run = new BenchRun('bench:broker');
+const log = (line: string): void => {
+  run.log(line);
+};
 
 /** Sockets besides the fan-in clients: subscribers, the throughput pair, files, IPC. */
 const SPARE_FILES = 256;
@@ -100,8 +87,6 @@ async function main(): Promise<number> {
   if (options.profileDir !== null) mkdirSync(options.profileDir, { recursive: true });
 
   const results: BrokerBenchResults = { throughput: {}, fanIn: {}, versions: {} };
-  const runDate = new Date();
-  const loadBefore = loadavg()[0] ?? 0;
   let failure: unknown = null;
   try {
     await measureAll(options, results);
@@ -110,33 +95,13 @@ async function main(): Promise<number> {
   }
 
   process.stdout.write(`\n${renderResults(results, options)}\n\n`);
-  const problems = deliveryProblems(results);
-  if (failure !== null || problems.length > 0) {
-    if (failure !== null) log(`run failed: ${errorMessage(failure)}`);
-    for (const p of problems) log(`message loss: ${p}`);
-    log('docs/benchmarks.md left unchanged');
-    return 1;
-  }
-  if (options.docPath !== null) {
-    const section = renderDocSection(results, options, {
-      machine: describeMachine(),
-      date: runDate,
-      loadAverage: [loadBefore, loadavg()[0] ?? 0],
-    });
-    writeMarkdownSection(options.docPath, 'bench:broker', section, BENCHMARKS_DOC_INTRO);
-    log(`updated ${options.docPath}`);
-  } else {
-    log('docs/benchmarks.md left unchanged (quick run or --no-write)');
-  }
-  return 0;
+  return run.publish({
+    docPath: options.docPath,
+    failure,
+    problems: deliveryProblems(results),
+    problemLabel: 'message loss',
+    render: (context) => renderDocSection(results, options, context),
+  });
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`${errorMessage(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+runMain(main);

@@ -5,11 +5,8 @@
  * to docs/benchmarks.md.
  */
 import { mkdirSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { describeMachine } from '../machine.js';
-import { writeMarkdownSection } from '../markdown-section.js';
-import { BENCHMARKS_DOC_INTRO } from '../broker/report.js';
+import { BenchRun, runMain } from '../bench-run.js';
 import { runDirectWrite } from './direct-write.js';
 import { runEndToEnd } from './end-to-end.js';
 import { startInfluxd, type Influxd } from './influxd-process.js';
@@ -18,16 +15,10 @@ import { renderDocSection, renderResults, type IngestBenchResults } from './repo
 import { isE2e, SCENARIO_LABEL, STORE_OF, type StoreKind } from './scenarios.js';
 
 const DOC_PATH = fileURLToPath(new URL('../../../docs/benchmarks.md', import.meta.url));
-const started = performance.now();
-
-function log(line: string): void {
-  const s = ((performance.now() - started) / 1000).toFixed(0).padStart(4);
-  process.stderr.write(`[bench:ingest ${s} s] ${line}\n`);
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : JSON.stringify(err);
-}
+const run = new BenchRun('bench:ingest');
+const log = (line: string): void => {
+  run.log(line);
+};
 
 /** The pipeline's default `batchMaxMessages`: the direct batch when no end-to-end run set one. */
 const DEFAULT_BATCH = 5_000;
@@ -98,8 +89,6 @@ async function main(): Promise<number> {
     influxVersion: null,
     postgresVersion: null,
   };
-  const runDate = new Date();
-  const loadBefore = loadavg()[0] ?? 0;
   let failure: unknown = null;
   try {
     await measureAll(options, results);
@@ -108,33 +97,13 @@ async function main(): Promise<number> {
   }
 
   process.stdout.write(`\n${renderResults(results, options)}\n\n`);
-  const problems = deliveryProblems(results);
-  if (failure !== null || problems.length > 0) {
-    if (failure !== null) log(`run failed: ${errorMessage(failure)}`);
-    for (const p of problems) log(`readings lost: ${p}`);
-    log('docs/benchmarks.md left unchanged');
-    return 1;
-  }
-  if (options.docPath !== null) {
-    const section = renderDocSection(results, options, {
-      machine: describeMachine(),
-      date: runDate,
-      loadAverage: [loadBefore, loadavg()[0] ?? 0],
-    });
-    writeMarkdownSection(options.docPath, 'bench:ingest', section, BENCHMARKS_DOC_INTRO);
-    log(`updated ${options.docPath}`);
-  } else {
-    log('docs/benchmarks.md left unchanged (quick run or --no-write)');
-  }
-  return 0;
+  return run.publish({
+    docPath: options.docPath,
+    failure,
+    problems: deliveryProblems(results),
+    problemLabel: 'readings lost',
+    render: (context) => renderDocSection(results, options, context),
+  });
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`${errorMessage(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+runMain(main);

@@ -4,12 +4,9 @@
  * others, and how many reads per second 50 meters over Modbus TCP give. Printed as tables and
  * written to docs/benchmarks.md.
  */
-import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { describeMachine } from '../machine.js';
-import { writeMarkdownSection } from '../markdown-section.js';
-import { BENCHMARKS_DOC_INTRO } from '../broker/report.js';
+import { BenchRun, runMain } from '../bench-run.js';
 import {
   planFromWire,
   rtuAgentCase,
@@ -24,16 +21,10 @@ import { efficiency, failedReads, liveRate, renderDocSection, renderResults } fr
 import { runCase, type CaseResult, type CaseSpec } from './run-case.js';
 
 const DOC_PATH = fileURLToPath(new URL('../../../docs/benchmarks.md', import.meta.url));
-const started = performance.now();
-
-function log(line: string): void {
-  const s = ((performance.now() - started) / 1000).toFixed(0).padStart(4);
-  process.stderr.write(`[bench:modbus ${s} s] ${line}\n`);
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : JSON.stringify(err);
-}
+const run = new BenchRun('bench:modbus');
+const log = (line: string): void => {
+  run.log(line);
+};
 
 /** The agent logs errors only: its MQTT link fails on purpose, and dead meters are expected. */
 const agentLog = pino({ name: 'agent', level: 'error' }, pino.destination(2));
@@ -74,8 +65,6 @@ async function main(): Promise<number> {
     return 0;
   }
   const results: ModbusBenchResults = { rtu: [], tcp: {} };
-  const runDate = new Date();
-  const loadBefore = loadavg()[0] ?? 0;
   let failure: unknown = null;
   try {
     await measureAll(options, results);
@@ -85,31 +74,11 @@ async function main(): Promise<number> {
   // Baud rates whose cases did not run (a failure part-way) leave nothing to print.
   results.rtu = results.rtu.filter((r) => r.agent ?? r.bare ?? r.dead);
   process.stdout.write(`\n${renderResults(results, options)}\n\n`);
-  if (failure !== null) {
-    log(`run failed: ${errorMessage(failure)}`);
-    log('docs/benchmarks.md left unchanged');
-    return 1;
-  }
-  if (options.docPath !== null) {
-    const section = renderDocSection(results, options, {
-      machine: describeMachine(),
-      date: runDate,
-      loadAverage: [loadBefore, loadavg()[0] ?? 0],
-    });
-    writeMarkdownSection(options.docPath, 'bench:modbus', section, BENCHMARKS_DOC_INTRO);
-    log(`updated ${options.docPath}`);
-  } else {
-    log('docs/benchmarks.md left unchanged (quick run or --no-write)');
-  }
-  return 0;
+  return run.publish({
+    docPath: options.docPath,
+    failure,
+    render: (context) => renderDocSection(results, options, context),
+  });
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`${errorMessage(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+runMain(main);

@@ -13,7 +13,8 @@ export interface PrivateRedis {
 
 const REDIS_SERVER = process.env['HAMEAU_TEST_REDIS_SERVER'] ?? '/usr/bin/redis-server';
 
-async function freePort(): Promise<number> {
+/** A free TCP port on 127.0.0.1, for a server that must come back on the same one. */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -1,5 +1,4 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -9,6 +8,7 @@ import { parseApiConfig, startApiServer, type RunningApi } from '@hameau/cloud-a
 import { CounterDevice } from '@hameau/firmware-sim';
 import { systemClock } from '@hameau/protocol';
 import { main } from '../src/main.js';
+import { freePort } from '../../broker/test/private-redis.js';
 
 const SITE = 'gare';
 const DEVICE = 'agent';
@@ -36,19 +36,6 @@ interface CommandView {
 /** The API's view of a device's last known status. */
 interface DeviceView {
   status: { online: boolean; session: number } | null;
-}
-
-/** A free TCP port: the API must know the broker's address before the broker starts. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) =>
-    server.close(() => {
-      resolve();
-    }),
-  );
-  return port;
 }
 
 /** `hameau agent --config <file>` run in-process; `stop` is its SIGTERM and resolves its exit. */
@@ -88,6 +75,7 @@ class CommandTown {
   async start(): Promise<void> {
     const { endpoints } = await this.device.start();
     const devicePort = endpoints[0]?.transport === 'tcp' ? endpoints[0].port : 0;
+    // The API must know the broker's address before the broker starts.
     const brokerPort = await freePort();
     const log = pino({ level: logLevel });
     // The API first: it creates the registry the broker authenticates from, and its cloud account.

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,11 +9,14 @@ import { pino } from 'pino';
 import { parseApiConfig, startApiServer, type RunningApi } from '@hameau/cloud-api';
 import { CounterDevice } from '@hameau/firmware-sim';
 import { systemClock } from '@hameau/protocol';
+import {
+  freePort,
+  startPrivateRedis,
+  type PrivateRedis,
+} from '../../../broker/test/private-redis.js';
 
 const RUN_CLI = fileURLToPath(new URL('./run-cli.ts', import.meta.url));
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-/** Debian's Redis server, started privately: see `startRedis`. */
-const REDIS_SERVER = process.env.HAMEAU_TEST_REDIS_SERVER ?? '/usr/bin/redis-server';
 
 const SITE = 'gare';
 const DEVICE = 'agent';
@@ -28,70 +30,6 @@ function track(child: ChildProcess): ChildProcess {
   LIVE_CHILDREN.add(child);
   child.once('exit', () => LIVE_CHILDREN.delete(child));
   return child;
-}
-
-/** A free TCP port, for a broker that must come back on the same one after a kill. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) =>
-    server.close(() => {
-      resolve();
-    }),
-  );
-  return port;
-}
-
-/**
- * A private Redis server on a free port, without persistence to disk. The broker keeps its
- * sessions and queues there so they outlive the broker's process. Private because Redis
- * pub/sub ignores database numbers: brokers of other test files sharing the machine's Redis
- * would hear this town's messages, and aedes closes a client when another broker of the
- * "cluster" announces the same client id.
- */
-async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await freePort();
-  const child = track(
-    spawn(
-      REDIS_SERVER,
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      {
-        stdio: 'ignore',
-      },
-    ),
-  );
-  const exited = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      resolve();
-    }),
-  );
-  const url = `redis://127.0.0.1:${port}`;
-  // Ready once it answers PING; it takes a few tens of milliseconds to listen.
-  for (let attempt = 0; ; attempt++) {
-    const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null });
-    probe.on('error', () => undefined);
-    try {
-      await probe.connect();
-      await probe.ping();
-      break;
-    } catch (err) {
-      if (attempt > 100) {
-        child.kill('SIGKILL');
-        throw err;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    } finally {
-      probe.disconnect();
-    }
-  }
-  return {
-    url,
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
 }
 
 /** A child process running `hameau <args>`, with its output kept for failure messages. */
@@ -141,11 +79,13 @@ export class FaultTown {
   #devicePort = 0;
   #brokerPort = 0;
   #password = '';
-  #redis: { url: string; stop(): Promise<void> } | null = null;
+  #redis: PrivateRedis | null = null;
 
   /** Starts a private Redis, the device, the API, the broker and the agent. */
   async start(): Promise<void> {
-    this.#redis = await startRedis();
+    // Private: Redis pub/sub ignores database numbers, so brokers of other test files sharing the
+    // machine's Redis would hear this town, and aedes closes a client another broker announces.
+    this.#redis = await startPrivateRedis();
     const { endpoints } = await this.#device.start();
     this.#devicePort = endpoints[0]?.transport === 'tcp' ? endpoints[0].port : 0;
     this.#brokerPort = await freePort();
@@ -362,7 +302,7 @@ export class FaultTown {
     await this.agent?.kill('SIGTERM');
     await this.broker?.kill('SIGTERM');
     await this.stopApi();
-    await this.#redis?.stop();
+    await this.#redis?.kill();
     await this.#device.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }

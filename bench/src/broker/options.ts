@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { docPathOf, wholeNumberReader } from '../option-rules.js';
 import { ConfigError } from '@hameau/protocol';
 import type { FanInOptions } from './fan-in-latency.js';
 import { TARGET_NAMES, type TargetName } from './targets.js';
@@ -70,15 +71,7 @@ export function parseBenchOptions(
   const problems: string[] = [];
   const quick = values.quick === true || env['HAMEAU_BENCH_QUICK'] === '1';
 
-  const int = (name: string, raw: string | undefined, fallback: number, min: number): number => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min) {
-      problems.push(`--${name}: expected a whole number ≥ ${min}, got "${raw}"`);
-      return fallback;
-    }
-    return n;
-  };
+  const int = wholeNumberReader(problems);
   const list = <T extends string>(
     name: string,
     raw: string | undefined,
@@ -108,12 +101,9 @@ export function parseBenchOptions(
   if (!/^mqtt:\/\/[^/]+$/.test(mosquittoUrl.replace(/\/$/, ''))) {
     problems.push(`--mosquitto-url: expected mqtt://host[:port], got "${mosquittoUrl}"`);
   }
-  if (values.write === true && values['no-write'] === true) {
-    problems.push('--write and --no-write contradict each other');
-  }
+  const docPath = docPathOf(values, quick, defaultDocPath, problems);
   if (problems.length > 0) throw new ConfigError('bench:broker options', problems);
 
-  const write = values.write === true || (!quick && values['no-write'] !== true);
   return {
     quick,
     targets,
@@ -135,7 +125,7 @@ export function parseBenchOptions(
     },
     connectionsPerSecond: 1_000_000,
     mosquittoUrl,
-    docPath: write ? defaultDocPath : null,
+    docPath,
     profileDir: values.profile ?? null,
   };
 }

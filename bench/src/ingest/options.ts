@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { docPathOf, wholeNumberReader } from '../option-rules.js';
 import { ConfigError } from '@hameau/protocol';
 import { SCENARIO_NAMES, type ScenarioName } from './scenarios.js';
 
@@ -72,15 +73,7 @@ export function parseIngestOptions(
   const problems: string[] = [];
   const quick = values.quick === true || env['HAMEAU_BENCH_QUICK'] === '1';
 
-  const int = (name: string, raw: string | undefined, fallback: number, min: number): number => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min) {
-      problems.push(`--${name}: expected a whole number ≥ ${min}, got "${raw}"`);
-      return fallback;
-    }
-    return n;
-  };
+  const int = wholeNumberReader(problems);
 
   let scenarios: ScenarioName[] = [...SCENARIO_NAMES];
   if (values.scenarios !== undefined) {
@@ -106,12 +99,9 @@ export function parseIngestOptions(
   if (!/^postgres(ql)?:\/\//.test(postgresUrl)) {
     problems.push('--postgres-url: expected postgres://user@host:port/database');
   }
-  if (values.write === true && values['no-write'] === true) {
-    problems.push('--write and --no-write contradict each other');
-  }
+  const docPath = docPathOf(values, quick, defaultDocPath, problems);
   if (problems.length > 0) throw new ConfigError('bench:ingest options', problems);
 
-  const write = values.write === true || (!quick && values['no-write'] !== true);
   return {
     quick,
     scenarios,
@@ -123,7 +113,7 @@ export function parseIngestOptions(
     connectBatch: 20,
     stallMs: 30_000,
     postgresUrl,
-    docPath: write ? defaultDocPath : null,
+    docPath,
     profileDir: values.profile ?? null,
   };
 }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { docPathOf } from '../option-rules.js';
 import { ConfigError } from '@hameau/protocol';
 
 /**
@@ -121,12 +122,9 @@ export function parseModbusOptions(
   const gatewaySize = number('gateway-size', values['gateway-size'], 10, 1, 247);
   const duration = number('duration', values.duration, quick ? 5 : 20, 1, 3_600);
   const warmup = number('warmup', values.warmup, quick ? 2 : 5, 0, 3_600);
-  if (values.write === true && values['no-write'] === true) {
-    problems.push('--write and --no-write contradict each other');
-  }
+  const docPath = docPathOf(values, quick, defaultDocPath, problems);
   if (problems.length > 0) throw new ConfigError('bench:modbus options', problems);
 
-  const write = values.write === true || (!quick && values['no-write'] !== true);
   return {
     quick,
     groups,
@@ -137,6 +135,6 @@ export function parseModbusOptions(
     gatewaySize,
     warmupMs: warmup * 1_000,
     durationMs: duration * 1_000,
-    docPath: write ? defaultDocPath : null,
+    docPath,
   };
 }

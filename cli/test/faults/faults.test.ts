@@ -11,7 +11,7 @@ describe('faults end to end: every reading stored exactly once', { timeout: 120_
   beforeEach(async () => {
     town = new FaultTown();
     await town.start();
-  }, 60_000);
+  }, 120_000); // Four programs start, compiled on the fly, on a machine the other test files load too.
   afterEach(async () => {
     await town.close();
   });

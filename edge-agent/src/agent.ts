@@ -85,6 +85,9 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       onDesiredConfig: (payload) => {
         runtime.onDesiredConfig(payload);
       },
+      onCredentials: (payload) => {
+        runtime.onCredentials(payload);
+      },
       onConnectionChange: (connected) => {
         runtime.onConnectionChange(connected);
       },

@@ -9,6 +9,7 @@ export * from './payloads/common.js';
 export * from './payloads/config.js';
 export * from './payloads/event.js';
 export * from './payloads/ingested.js';
+export * from './payloads/locker.js';
 export * from './payloads/status.js';
 export * from './payloads/telemetry.js';
 export * from './asyncapi.js';

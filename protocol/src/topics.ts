@@ -3,6 +3,7 @@ import { CommandPayload, CommandResultPayload } from './payloads/command.js';
 import { DesiredConfigPayload, ReportedStatePayload } from './payloads/config.js';
 import { EventPayload } from './payloads/event.js';
 import { IngestedPayload } from './payloads/ingested.js';
+import { CredentialSetPayload } from './payloads/locker.js';
 import { StatusPayload } from './payloads/status.js';
 import { TelemetryPayload } from './payloads/telemetry.js';
 import { defineTopic, type Topic } from './topic.js';
@@ -113,6 +114,20 @@ export const TOPICS = {
     qos: 1,
     retain: true,
     publishers: ['cloud'],
+    subscribers: ['device'],
+  }),
+  credentials: defineTopic({
+    name: 'credentials',
+    summary:
+      'Every pickup and drop-off credential a locker bank should hold (code hashes, boxes, windows), versioned and retained.',
+    template: `${TOPIC_ROOT}/{site}/{device}/credentials`,
+    params: device,
+    payload: CredentialSetPayload,
+    direction: 'cloud-to-edge',
+    qos: 1,
+    retain: true,
+    publishers: ['cloud'],
+    // Not observers: the set carries the bank's hash key.
     subscribers: ['device'],
   }),
 } as const;

@@ -39,6 +39,7 @@ const PUBLISH: readonly [
   ['desiredConfig', 'config', true, ROLE, ROLE, ROLE, null, ROLE],
   ['reportedState', 'state', true, null, NOT_OWN, NOT_OWN, ROLE, ROLE],
   ['ingested', 'ingested', true, ROLE, ROLE, ROLE, null, ROLE],
+  ['credentials', 'credentials', true, ROLE, ROLE, ROLE, null, ROLE],
 ];
 
 describe('checkPublish', () => {
@@ -280,7 +281,18 @@ describe('checkSubscribe against a brute-force oracle', () => {
     ['v1', 'v2'],
     ['town-hall', 'station'],
     ['locker-1', 'locker-2'],
-    ['status', 'telemetry', 'event', 'cmd', 'cmd-result', 'config', 'state', 'ingested', 'energy'],
+    [
+      'status',
+      'telemetry',
+      'event',
+      'cmd',
+      'cmd-result',
+      'config',
+      'state',
+      'ingested',
+      'credentials',
+      'energy',
+    ],
     FREE_VALUES,
     ['energy'],
   ];

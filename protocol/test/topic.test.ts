@@ -66,6 +66,21 @@ const SAMPLES: { readonly [K in TopicName]: z.input<(typeof TOPICS)[K]['payload'
       [5003, 5010],
     ],
   },
+  credentials: {
+    version: 3,
+    issuedAt: AT,
+    hashKey: 'q'.repeat(43),
+    credentials: [
+      {
+        id: 'resv-0001-pickup',
+        kind: 'pickup',
+        box: 4,
+        codeHash: 'h'.repeat(43),
+        validFrom: AT,
+        expiresAt: '2026-11-30T21:00:00.000Z',
+      },
+    ],
+  },
 };
 
 const ROW_NAMES = Object.keys(TOPICS) as TopicName[];
@@ -107,12 +122,13 @@ describe('the topic table', () => {
     }
   });
 
-  it('marks exactly the status, config, state and ingested rows retained', () => {
+  it('marks exactly the status, config, state, ingested and credentials rows retained', () => {
     expect(TOPIC_LIST.filter((t) => t.retain).map((t) => t.name)).toEqual([
       'status',
       'desiredConfig',
       'reportedState',
       'ingested',
+      'credentials',
     ]);
   });
 

@@ -40,6 +40,8 @@ export interface LinkOptions {
 export interface LinkHandlers {
   onCommand(name: string, payload: Buffer): void;
   onDesiredConfig(payload: Buffer): void;
+  /** A locker bank's credential set arrived (subscribed only by `locker` devices). */
+  onCredentials?(payload: Buffer): void;
   onConnectionChange?(connected: boolean): void;
 }
 
@@ -202,11 +204,15 @@ export class MqttLink {
     const id = { site: o.identity.site, device: o.identity.device };
     const ingested = TOPICS.ingested.build(id);
     const filters = [TOPICS.command.filter(id), TOPICS.desiredConfig.build(id)];
+    if (o.identity.kind === 'locker') filters.push(TOPICS.credentials.build(id));
     if (this.#cloudAck) filters.push(ingested);
     client.subscribe(filters, { qos: 1 }, (err, granted) => {
       const refused = (granted ?? []).filter((g) => g.qos === 128).map((g) => g.topic);
       if (err || refused.some((topic) => topic !== ingested)) {
-        o.log.error({ err: err?.message, granted }, 'subscription to commands or config refused');
+        o.log.error(
+          { err: err?.message, granted },
+          'subscription to commands, config or credentials refused',
+        );
         return;
       }
       if (refused.includes(ingested)) {
@@ -344,6 +350,11 @@ export class MqttLink {
     const config = TOPICS.desiredConfig.match(topic);
     if (config && this.#isMine(config)) {
       this.#h.onDesiredConfig(payload);
+      return;
+    }
+    const credentials = TOPICS.credentials.match(topic);
+    if (credentials && this.#isMine(credentials)) {
+      this.#h.onCredentials?.(payload);
       return;
     }
     const ingested = TOPICS.ingested.match(topic);

@@ -34,4 +34,6 @@ export interface AgentEvents {
   moduleFailed: ModuleFailedEvent;
   /** The MQTT link came up or went down; modules may adapt (e.g. stop live-only work). */
   linkChanged: { readonly connected: boolean };
+  /** The retained `…/credentials` message arrived, undecoded (the locker module validates it). */
+  credentialsReceived: { readonly payload: Buffer };
 }

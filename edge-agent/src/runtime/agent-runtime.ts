@@ -110,6 +110,11 @@ export class AgentRuntime {
     this.applier.apply(payload);
   }
 
+  /** Link handler: a locker credential set arrived; the locker module decodes and stores it. */
+  onCredentials(payload: Buffer): void {
+    this.bus.emit('credentialsReceived', { payload });
+  }
+
   /** Link handler: the MQTT connection came up or went down. */
   onConnectionChange(connected: boolean): void {
     this.bus.emit('linkChanged', { connected });

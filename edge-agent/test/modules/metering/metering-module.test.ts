@@ -9,11 +9,15 @@ afterEach(async () => {
   for (const h of running.splice(0)) await h.stop();
 });
 
+/** t3.5 at 9,600 baud: 4.01 ms. */
+const T35_MS = (3.5 * 11 * 1000) / 9_600;
+/** The agent's silence between two requests: t3.5 in whole ms plus its 1 ms margin. */
+const GAP_MS = Math.ceil(T35_MS) + 1;
 /**
  * One SDM120 poll on the fake 9,600 baud line: 6 reads of 110 bytes in all, each answered
- * after t3.5 and followed by t3.5 of silence (11 × 4.01 ms): 170 ms.
+ * after t3.5, with the agent's gap between two reads: 180 ms.
  */
-const POLL_MS = ((110 + 11 * 3.5) * 11 * 1000) / 9_600;
+const POLL_MS = (110 * 11 * 1000) / 9_600 + 6 * T35_MS + 5 * GAP_MS;
 /** Time enough for one poll to end (sums of fractions of ms are not exact). */
 const ONE_POLL = POLL_MS + 1;
 
@@ -205,7 +209,7 @@ describe('the metering module on a bus', () => {
     const health = Object.fromEntries(h.readings('meter-health').map((r) => [r.source, r]));
     // Reported at 60 s, while the poll of 60 s is on the line: the last good one ended at
     // 50 s + one poll.
-    expect(health['good']?.values['last_good_age_s']).toBeCloseTo(10 - POLL_MS / 1000, 9);
+    expect(health['good']?.values['last_good_age_s']).toBeCloseTo(10 - POLL_MS / 1000, 5);
     expect(health['good']?.values).toEqual({
       last_good_age_s: expect.any(Number) as unknown,
       consecutive_errors: 0,

@@ -30,9 +30,15 @@ export class BusLink {
   #backoffMs = 0;
   #downReason: string | null = null;
   #closed = false;
+  /** Settles when `close` is called, so a read waiting out the gap stops waiting. */
+  readonly #closing: Promise<void>;
+  #signalClosing!: () => void;
 
   constructor(options: BusLinkOptions) {
     this.#o = options;
+    this.#closing = new Promise((resolve) => {
+      this.#signalClosing = resolve;
+    });
   }
 
   /** Whether the link is open now. */
@@ -44,7 +50,10 @@ export class BusLink {
   async read(request: ReadRequest): Promise<readonly number[]> {
     await this.#ensureOpen();
     const wait = this.#lastEnd + this.#o.gapMs - this.#o.clock.now();
-    if (wait > 0) await sleep(this.#o.clock, wait);
+    if (wait > 0) {
+      await Promise.race([sleep(this.#o.clock, wait), this.#closing]);
+      if (this.#closed) throw ReadFailure.disconnected('closed');
+    }
     try {
       return await this.#o.client.read(request);
     } finally {
@@ -55,6 +64,7 @@ export class BusLink {
   /** Closes the link for good. */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#signalClosing();
     await this.#o.client.close();
   }
 

@@ -16,7 +16,8 @@ export interface BusPollerOptions {
 /**
  * Polls the meters of one bus through one serialized queue, each at its own rate. A meter whose
  * previous poll is still queued or running is not queued again, so a slow bus never builds a
- * backlog, and a saturated one serves its meters in turn. A meter with an open breaker takes no
+ * backlog; it goes to the back of the queue when that poll ends, so a saturated bus serves its
+ * meters in turn. A meter with an open breaker takes no
  * bus time at all, so the others keep their rate.
  */
 export class BusPoller {
@@ -24,6 +25,8 @@ export class BusPoller {
   readonly #o: BusPollerOptions;
   readonly #queue = new BusQueue();
   readonly #inQueue = new Set<MeterPoller>();
+  /** Meters whose turn came while they were still queued: queued again as soon as they finish. */
+  readonly #missed = new Set<MeterPoller>();
   readonly #timers: (() => void)[] = [];
   #stopped = false;
 
@@ -64,7 +67,13 @@ export class BusPoller {
   }
 
   #due(meter: MeterPoller): void {
-    if (this.#stopped || this.#inQueue.has(meter)) return;
+    if (this.#stopped) return;
+    if (this.#inQueue.has(meter)) {
+      // Not queued twice (no backlog), but not skipped either: on a saturated bus a meter whose
+      // timer fired while it waited would otherwise lose a whole period to the others.
+      this.#missed.add(meter);
+      return;
+    }
     this.#inQueue.add(meter);
     this.#queue
       .run(() => meter.poll(this.#o.link))
@@ -73,6 +82,7 @@ export class BusPoller {
       })
       .finally(() => {
         this.#inQueue.delete(meter);
+        if (this.#missed.delete(meter)) this.#due(meter);
       });
   }
 }

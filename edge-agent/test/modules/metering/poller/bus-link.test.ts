@@ -88,3 +88,21 @@ it('fails every read once closed for good', async () => {
   await link.close();
   expect(await settle(link.read(request))).toEqual({ error: 'bus disconnected: closed' });
 });
+
+it('fails a read that is waiting out the gap as soon as the link is closed, with no clock tick', async () => {
+  const { clock, bus, link, settle } = setup(5);
+  await settle(link.read(request), 100);
+  // Back to back with a read that ends now: the next one has the whole gap to wait.
+  const first = link.read(request);
+  await clock.advance(0);
+  await clock.advance(READ_MS);
+  await first;
+  const waiting = link.read(request).then(
+    () => 'read',
+    (err: unknown) => (err as Error).message,
+  );
+  await link.close();
+  // The clock stays where it is: the gap's timer never fires, yet the read is over.
+  expect(await waiting).toMatch(/closed/);
+  expect(bus.requests).toHaveLength(2);
+});

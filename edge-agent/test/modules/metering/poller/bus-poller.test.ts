@@ -17,9 +17,9 @@ const TEN_MINUTES = 600_000;
 const CYCLE_MS = (17 * 11 * 1000) / 9_600 + (2 * 3.5 * 11 * 1000) / 9_600;
 
 /** A bus of one-float meters at `units`, polled as fast as it goes; reads counted per unit. */
-async function runBus(units: number[], live: number[]) {
+async function runBus(units: number[], live: number[], baud = 9_600) {
   const clock = new ManualClock(Date.UTC(2026, 2, 1, 8));
-  const fake = new FakeBus(clock, 9_600);
+  const fake = new FakeBus(clock, baud);
   for (const unit of live) {
     fake.units.set(unit, { kind: 'ok', image: { 4: image([[0, 0x4366, 0x8000]]) } });
   }
@@ -38,7 +38,7 @@ async function runBus(units: number[], live: number[]) {
           id: 'saturated',
           transport: 'rtu',
           path: '/dev/ttyUSB0',
-          baud: 9_600,
+          baud,
           timeoutMs: 500,
           meters: units.map((unitId) => ({
             id: `m${unitId}`,
@@ -80,3 +80,13 @@ it('lets a dead meter cost the live ones at most 10 % of their rate', async () =
   expect(withDead.h.events('meter-unreachable')).toHaveLength(1);
   expect(withDead.fake.maxInFlight).toBe(1);
 });
+
+it.each([9_600, 115_200])(
+  'serves every meter of a saturated bus at %i baud in turn, none losing periods to the others',
+  async (baud) => {
+    const units = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    const { fake } = await runBus(units, units, baud);
+    const counts = units.map((unit) => fake.count(unit));
+    expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
+  },
+);

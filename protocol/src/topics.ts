@@ -4,6 +4,7 @@ import { DesiredConfigPayload, ReportedStatePayload } from './payloads/config.js
 import { EventPayload } from './payloads/event.js';
 import { IngestedPayload } from './payloads/ingested.js';
 import { CredentialSetPayload } from './payloads/locker.js';
+import { WeatherPayload } from './payloads/weather.js';
 import { StatusPayload } from './payloads/status.js';
 import { TelemetryPayload } from './payloads/telemetry.js';
 import { defineTopic, type Topic } from './topic.js';
@@ -128,6 +129,19 @@ export const TOPICS = {
     retain: true,
     publishers: ['cloud'],
     // Not observers: the set carries the bank's hash key.
+    subscribers: ['device'],
+  }),
+  weather: defineTopic({
+    name: 'weather',
+    summary:
+      'The latest weather report for a lighting controller (Open-Meteo JSON or METAR), relayed by the cloud as fetched, retained.',
+    template: `${TOPIC_ROOT}/{site}/{device}/weather`,
+    params: device,
+    payload: WeatherPayload,
+    direction: 'cloud-to-edge',
+    qos: 1,
+    retain: true,
+    publishers: ['cloud'],
     subscribers: ['device'],
   }),
 } as const;

@@ -40,6 +40,7 @@ const PUBLISH: readonly [
   ['reportedState', 'state', true, null, NOT_OWN, NOT_OWN, ROLE, ROLE],
   ['ingested', 'ingested', true, ROLE, ROLE, ROLE, null, ROLE],
   ['credentials', 'credentials', true, ROLE, ROLE, ROLE, null, ROLE],
+  ['weather', 'weather', true, ROLE, ROLE, ROLE, null, ROLE],
 ];
 
 describe('checkPublish', () => {

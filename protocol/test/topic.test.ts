@@ -81,6 +81,7 @@ const SAMPLES: { readonly [K in TopicName]: z.input<(typeof TOPICS)[K]['payload'
       },
     ],
   },
+  weather: { fetchedAt: AT, source: 'metar', body: 'METAR LFPG 252130Z 22005KT 0300 FG VV001' },
 };
 
 const ROW_NAMES = Object.keys(TOPICS) as TopicName[];
@@ -122,13 +123,14 @@ describe('the topic table', () => {
     }
   });
 
-  it('marks exactly the status, config, state, ingested and credentials rows retained', () => {
+  it('marks exactly the status, config, state, ingested, credentials and weather rows retained', () => {
     expect(TOPIC_LIST.filter((t) => t.retain).map((t) => t.name)).toEqual([
       'status',
       'desiredConfig',
       'reportedState',
       'ingested',
       'credentials',
+      'weather',
     ]);
   });
 

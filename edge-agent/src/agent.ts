@@ -88,6 +88,9 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       onCredentials: (payload) => {
         runtime.onCredentials(payload);
       },
+      onWeather: (payload) => {
+        runtime.onWeather(payload);
+      },
       onConnectionChange: (connected) => {
         runtime.onConnectionChange(connected);
       },

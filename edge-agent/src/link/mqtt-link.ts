@@ -42,6 +42,8 @@ export interface LinkHandlers {
   onDesiredConfig(payload: Buffer): void;
   /** A locker bank's credential set arrived (subscribed only by `locker` devices). */
   onCredentials?(payload: Buffer): void;
+  /** A relayed weather report arrived (subscribed only by `lighting` devices). */
+  onWeather?(payload: Buffer): void;
   onConnectionChange?(connected: boolean): void;
 }
 
@@ -205,6 +207,7 @@ export class MqttLink {
     const ingested = TOPICS.ingested.build(id);
     const filters = [TOPICS.command.filter(id), TOPICS.desiredConfig.build(id)];
     if (o.identity.kind === 'locker') filters.push(TOPICS.credentials.build(id));
+    if (o.identity.kind === 'lighting') filters.push(TOPICS.weather.build(id));
     if (this.#cloudAck) filters.push(ingested);
     client.subscribe(filters, { qos: 1 }, (err, granted) => {
       const refused = (granted ?? []).filter((g) => g.qos === 128).map((g) => g.topic);
@@ -355,6 +358,11 @@ export class MqttLink {
     const credentials = TOPICS.credentials.match(topic);
     if (credentials && this.#isMine(credentials)) {
       this.#h.onCredentials?.(payload);
+      return;
+    }
+    const weather = TOPICS.weather.match(topic);
+    if (weather && this.#isMine(weather)) {
+      this.#h.onWeather?.(payload);
       return;
     }
     const ingested = TOPICS.ingested.match(topic);

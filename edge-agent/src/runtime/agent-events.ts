@@ -36,4 +36,6 @@ export interface AgentEvents {
   linkChanged: { readonly connected: boolean };
   /** The retained `…/credentials` message arrived, undecoded (the locker module validates it). */
   credentialsReceived: { readonly payload: Buffer };
+  /** The retained `…/weather` message arrived, undecoded (the lighting module reads it). */
+  weatherReceived: { readonly payload: Buffer };
 }

@@ -115,6 +115,11 @@ export class AgentRuntime {
     this.bus.emit('credentialsReceived', { payload });
   }
 
+  /** Link handler: a relayed weather report arrived; the lighting module reads it. */
+  onWeather(payload: Buffer): void {
+    this.bus.emit('weatherReceived', { payload });
+  }
+
   /** Link handler: the MQTT connection came up or went down. */
   onConnectionChange(connected: boolean): void {
     this.bus.emit('linkChanged', { connected });

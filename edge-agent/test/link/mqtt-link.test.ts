@@ -4,7 +4,7 @@ import { Aedes } from 'aedes';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
-import { ManualClock, TOPICS, type TelemetryPayload } from '@hameau/protocol';
+import { ManualClock, TOPICS, type DeviceKind, type TelemetryPayload } from '@hameau/protocol';
 import { MqttLink } from '../../src/link/mqtt-link.js';
 import type { OutboxDeleteOn } from '../../src/outbox/outbox-config.js';
 import { Outbox } from '../../src/outbox/outbox.js';
@@ -70,9 +70,11 @@ describe.each(brokers)('MqttLink against %s', (_name, startBroker) => {
   });
 
   /** An agent's link through a proxy that the test can cut. */
-  async function agent(opts: { replayPerSecond?: number; deleteOn?: OutboxDeleteOn } = {}) {
+  async function agent(
+    opts: { replayPerSecond?: number; deleteOn?: OutboxDeleteOn; kind?: DeviceKind } = {},
+  ) {
     const site = `t${randomBytes(4).toString('hex')}`;
-    const identity = { site, device: 'agent-1', kind: 'meters' as const };
+    const identity = { site, device: 'agent-1', kind: opts.kind ?? 'meters' };
     const proxy = await startTcpProxy({ host: broker.host, port: broker.port });
     const clock = new ManualClock(Date.UTC(2026, 10, 25, 21));
     const db = openAgentDb(':memory:');
@@ -85,6 +87,7 @@ describe.each(brokers)('MqttLink against %s', (_name, startBroker) => {
     const state = new AgentState(db);
     const commands: string[] = [];
     const configs: string[] = [];
+    const retained: string[] = [];
     const link = new MqttLink(
       {
         url: proxy.url,
@@ -104,6 +107,8 @@ describe.each(brokers)('MqttLink against %s', (_name, startBroker) => {
       {
         onCommand: (name, payload) => commands.push(`${name} ${payload.toString()}`),
         onDesiredConfig: (payload) => configs.push(payload.toString()),
+        onCredentials: (payload) => retained.push(`credentials ${payload.toString()}`),
+        onWeather: (payload) => retained.push(`weather ${payload.toString()}`),
       },
     );
     const received: TelemetryPayload[] = [];
@@ -154,6 +159,7 @@ describe.each(brokers)('MqttLink against %s', (_name, startBroker) => {
       statuses,
       commands,
       configs,
+      retained,
       read,
       ingested,
       seqs: () => outbox.oldest(1_000).map((e) => e.seq),
@@ -230,6 +236,39 @@ describe.each(brokers)('MqttLink against %s', (_name, startBroker) => {
       retain: true,
     });
   });
+
+  it.each([
+    ['locker', 'credentials'],
+    ['lighting', 'weather'],
+  ] as const)(
+    'as a %s device, takes its own retained %s and not the other kind’s',
+    async (kind, expected) => {
+      const a = await agent({ kind });
+      // Retained before the device connects: what a device coming back finds waiting.
+      for (const row of [TOPICS.credentials, TOPICS.weather]) {
+        await observer.publishAsync(row.build(a.identity), `{"for":"${row.name}"}`, {
+          qos: 1,
+          retain: true,
+        });
+        await observer.publishAsync(
+          row.build({ site: a.site, device: 'other' }),
+          '{"for":"not-mine"}',
+          { qos: 1, retain: true },
+        );
+      }
+      a.link.start();
+      await expect.poll(() => a.link.ready).toBe(true);
+      await expect.poll(() => a.retained).toEqual([`${expected} {"for":"${expected}"}`]);
+      for (const row of [TOPICS.credentials, TOPICS.weather]) {
+        for (const device of [a.identity.device, 'other']) {
+          await observer.publishAsync(row.build({ site: a.site, device }), '', {
+            qos: 1,
+            retain: true,
+          });
+        }
+      }
+    },
+  );
 
   it('gets commands sent while it was offline, through its persistent session', async () => {
     const a = await agent();

@@ -13,6 +13,7 @@ describe('DeviceRegistry', () => {
       'counter',
       'em24',
       'iem3000',
+      'lock-board',
       'modbus-gateway',
       'rtu-bus',
       'sdm120',

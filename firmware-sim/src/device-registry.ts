@@ -1,5 +1,6 @@
 import { HameauError } from '@hameau/protocol';
 import { counterDeviceType } from './devices/counter/counter-type.js';
+import { lampNodesDeviceType } from './devices/lamp-node/lamp-node-type.js';
 import { lockBoardDeviceType } from './devices/lock-board/lock-board-type.js';
 import { meterDeviceTypes } from './devices/meters/meter-device-types.js';
 import type { DeviceType } from './device-type.js';
@@ -35,5 +36,10 @@ export class DeviceRegistry {
 
 /** A fresh registry holding every device type this package ships. */
 export function builtinDeviceTypes(): DeviceRegistry {
-  return new DeviceRegistry([counterDeviceType, ...meterDeviceTypes, lockBoardDeviceType]);
+  return new DeviceRegistry([
+    counterDeviceType,
+    ...meterDeviceTypes,
+    lockBoardDeviceType,
+    lampNodesDeviceType,
+  ]);
 }

@@ -13,6 +13,7 @@ describe('DeviceRegistry', () => {
       'counter',
       'em24',
       'iem3000',
+      'lamp-nodes',
       'lock-board',
       'modbus-gateway',
       'rtu-bus',

@@ -51,6 +51,7 @@ describe('hameau sim', () => {
       'counter',
       'em24',
       'iem3000',
+      'lamp-nodes',
       'lock-board',
       'modbus-gateway',
       'rtu-bus',
@@ -59,7 +60,7 @@ describe('hameau sim', () => {
     ]);
     // Summaries line up after the longest type name.
     expect(out[0]).toMatch(/^counter {9}numbered readings/);
-    expect(out[7]).toMatch(/^sdm630 {10}Eastron SDM630/);
+    expect(out[8]).toMatch(/^sdm630 {10}Eastron SDM630/);
     expect(err).toEqual([]);
   });
 
@@ -94,7 +95,7 @@ describe('hameau sim', () => {
     expect(err).toEqual([
       `scenario ${file} is invalid:\n` +
         '  - devices[0].port: Too big: expected number to be <=65535 (line 2)\n' +
-        '  - devices[1].type: unknown device type "meter" (known: counter, em24, iem3000, lock-board, modbus-gateway, rtu-bus, sdm120, sdm630) (line 3)',
+        '  - devices[1].type: unknown device type "meter" (known: counter, em24, iem3000, lamp-nodes, lock-board, modbus-gateway, rtu-bus, sdm120, sdm630) (line 3)',
     ]);
     expect(out).toEqual([]);
   });

@@ -8,7 +8,8 @@ import { builtinDeviceTypes } from '../../src/device-registry.js';
 import { loadScenarioFile, parseScenario } from '../../src/scenario/scenario-file.js';
 
 const registry = builtinDeviceTypes();
-const KNOWN = 'counter, em24, iem3000, lock-board, modbus-gateway, rtu-bus, sdm120, sdm630';
+const KNOWN =
+  'counter, em24, iem3000, lamp-nodes, lock-board, modbus-gateway, rtu-bus, sdm120, sdm630';
 const scenarios = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 
 function problemsOf(text: string): readonly string[] {

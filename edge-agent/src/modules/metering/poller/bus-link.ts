@@ -4,8 +4,8 @@ import type { ModbusClient, ReadRequest } from '../transport/modbus-client.js';
 import { ReadFailure } from '../transport/read-failure.js';
 
 /** How a bus link behaves between requests and after a lost connection. */
-export interface BusLinkOptions {
-  readonly client: ModbusClient;
+export interface BusLinkOptions<C extends ModbusClient = ModbusClient> {
+  readonly client: C;
   readonly clock: Clock;
   readonly log: Logger;
   /**
@@ -23,8 +23,8 @@ export interface BusLinkOptions {
  * then with a growing backoff while it keeps failing), and keeps the gap between requests.
  * While the link is down a read fails fast as `disconnected`, costing the bus no time.
  */
-export class BusLink {
-  readonly #o: BusLinkOptions;
+export class BusLink<C extends ModbusClient = ModbusClient> {
+  readonly #o: BusLinkOptions<C>;
   #lastEnd = Number.NEGATIVE_INFINITY;
   #nextOpenAt = 0;
   #backoffMs = 0;
@@ -34,7 +34,7 @@ export class BusLink {
   readonly #closing: Promise<void>;
   #signalClosing!: () => void;
 
-  constructor(options: BusLinkOptions) {
+  constructor(options: BusLinkOptions<C>) {
     this.#o = options;
     this.#closing = new Promise((resolve) => {
       this.#signalClosing = resolve;
@@ -47,7 +47,15 @@ export class BusLink {
   }
 
   /** Reads registers; rejects with a `ReadFailure`. */
-  async read(request: ReadRequest): Promise<readonly number[]> {
+  read(request: ReadRequest): Promise<readonly number[]> {
+    return this.exchange((client) => client.read(request));
+  }
+
+  /**
+   * Runs one request of any kind (a write, for links whose client writes) on the client, with
+   * the link opened and the gap kept as for a read; rejects with a `ReadFailure`.
+   */
+  async exchange<T>(send: (client: C) => Promise<T>): Promise<T> {
     await this.#ensureOpen();
     const wait = this.#lastEnd + this.#o.gapMs - this.#o.clock.now();
     if (wait > 0) {
@@ -55,7 +63,7 @@ export class BusLink {
       if (this.#closed) throw ReadFailure.disconnected('closed');
     }
     try {
-      return await this.#o.client.read(request);
+      return await send(this.#o.client);
     } finally {
       this.#lastEnd = this.#o.clock.now();
     }

@@ -1,6 +1,6 @@
 import ModbusSerial from 'modbus-serial';
 import type { Clock } from '@hameau/protocol';
-import type { ModbusClient, ReadRequest } from './modbus-client.js';
+import type { ModbusWriteClient, ReadRequest, WriteRequest } from './modbus-client.js';
 import { ReadFailure } from './read-failure.js';
 
 // modbus-serial is CommonJS: its class is the module itself, also exported as `default`.
@@ -36,7 +36,7 @@ export interface ModbusSerialClientOptions {
  * opens it again. On TCP links a timeout also drops the connection: it may be half-open, and a
  * late answer must not be read as the next request's.
  */
-export class ModbusSerialClient implements ModbusClient {
+export class ModbusSerialClient implements ModbusWriteClient {
   readonly #link: BusLinkSettings;
   readonly #clock: Clock;
   readonly #connectTimeoutMs: number;
@@ -103,6 +103,40 @@ export class ModbusSerialClient implements ModbusClient {
       },
     );
     return this.#withTimeout(words, request.timeoutMs, () => {
+      if (this.#link.transport !== 'rtu') void this.close();
+      return ReadFailure.timeout();
+    });
+  }
+
+  /**
+   * Writes holding registers (FC 06 for one value, FC 16 for several) within the request's
+   * timeout; an acknowledgement that does not echo the request is a `garbage` failure.
+   */
+  write(request: WriteRequest): Promise<void> {
+    const master = this.#master;
+    if (master?.isOpen !== true) {
+      return Promise.reject(ReadFailure.disconnected('not connected'));
+    }
+    master.setID(request.unitId);
+    const { address, values } = request;
+    const [first] = values;
+    const acknowledged =
+      values.length === 1 && first !== undefined
+        ? master
+            .writeRegister(address, first)
+            .then((ack) => ack.address === address && ack.value === first)
+        : master
+            .writeRegisters(address, [...values])
+            .then((ack) => ack.address === address && ack.length === values.length);
+    const done = acknowledged.then(
+      (echoed) => {
+        if (!echoed) throw new ReadFailure('garbage', 'garbage frame');
+      },
+      (err: unknown) => {
+        throw classify(err);
+      },
+    );
+    return this.#withTimeout(done, request.timeoutMs, () => {
       if (this.#link.transport !== 'rtu') void this.close();
       return ReadFailure.timeout();
     });

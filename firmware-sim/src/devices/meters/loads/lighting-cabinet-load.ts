@@ -14,15 +14,29 @@ export interface LightingCabinetOptions {
 }
 
 /**
+ * What a cabinet's lamps draw when something else knows it: the simulated lamp nodes fed by the
+ * cabinet (`LampNodeGroup.power`).
+ */
+export interface PowerSource {
+  /** The lamps' total active power now, W. */
+  powerW(): number;
+  /** Their total power at full output, W; the power factor follows the share of it drawn. */
+  ratedW(): number;
+  /** Registers a listener called just *before* the power changes; returns an unsubscribe. */
+  onChange(listener: () => void): () => void;
+}
+
+/**
  * A street-lighting cabinet: its power follows the lamps' dim level, which the lighting
- * simulator sets with `setLevel` as lamp nodes are commanded. LED drivers' power factor drops
- * at low levels, so it is modelled too.
+ * simulator sets with `setLevel`, or the lamp nodes it feeds once it `follow`s their power.
+ * LED drivers' power factor drops at low levels, so it is modelled too.
  */
 export class LightingCabinetLoad implements LoadModel {
   readonly kind = 'lighting';
   readonly options: LightingCabinetOptions;
   readonly #listeners = new Set<() => void>();
   #level: number;
+  #source: { readonly source: PowerSource; readonly unsubscribe: () => void } | null = null;
 
   constructor(options: LightingCabinetOptions) {
     this.options = options;
@@ -42,13 +56,40 @@ export class LightingCabinetLoad implements LoadModel {
     this.#level = level;
   }
 
+  /**
+   * From now on the lamps draw what `source` says (the cabinet's standby power is still added),
+   * instead of `lamps × lampW × level`; null goes back to the level.
+   */
+  follow(source: PowerSource | null): void {
+    for (const listener of this.#listeners) listener();
+    this.#source?.unsubscribe();
+    this.#source =
+      source === null
+        ? null
+        : {
+            source,
+            unsubscribe: source.onChange(() => {
+              for (const listener of this.#listeners) listener();
+            }),
+          };
+  }
+
   powerAt(): number {
     const { lamps, lampW, standbyW } = this.options;
-    return standbyW + (lamps * lampW * this.#level) / 100;
+    const source = this.#source?.source;
+    return (
+      standbyW + (source === undefined ? (lamps * lampW * this.#level) / 100 : source.powerW())
+    );
   }
 
   powerFactorAt(): number {
-    return this.#level === 0 ? 0.5 : 0.85 + (0.13 * this.#level) / 100;
+    const source = this.#source?.source;
+    let share = this.#level / 100;
+    if (source !== undefined) {
+      const rated = source.ratedW();
+      share = rated > 0 ? Math.min(1, source.powerW() / rated) : 0;
+    }
+    return share === 0 ? 0.5 : 0.85 + 0.13 * share;
   }
 
   onChange(listener: () => void): () => void {

@@ -11,6 +11,7 @@ import { IngestionHub } from './ingestion/ingestion-hub.js';
 import type { CloudPublisher } from './mqtt/cloud-publisher.js';
 import type { TimeSeriesStore } from './timeseries/time-series-store.js';
 import type { EnergySettings } from './energy/energy-settings.js';
+import type { LockerOptions } from './lockers/locker-settings.js';
 import type { Schema } from './storage/schema.js';
 
 /**
@@ -37,6 +38,8 @@ export interface AppContext {
   readonly alarms: AlarmService;
   /** Thresholds of the cloud's alarm rules (`AppOptions.alarms`). */
   readonly alarmSettings: AlarmSettings;
+  /** The lockers' pepper, notifier and sweep interval (`AppOptions.lockers`). */
+  readonly lockers: LockerOptions;
 }
 
 /** Builds the services over one database, clock and logger. */
@@ -48,6 +51,7 @@ export function createAppContext(deps: {
   readonly alarmSettings: AlarmSettings;
   readonly timeSeries: TimeSeriesStore;
   readonly energySettings: EnergySettings;
+  readonly lockers: LockerOptions;
   /** The hub ingestion dispatches to; a new one when the caller has none. */
   readonly ingestion?: IngestionHub;
 }): AppContext {

@@ -30,6 +30,8 @@ import { commandsPlugin } from './commands/commands-plugin.js';
 import { deviceConfigPlugin } from './device-config/device-config-plugin.js';
 import { deviceRoutes } from './devices/device-routes.js';
 import { energyPlugin } from './energy/energy-plugin.js';
+import { LockerOptions } from './lockers/locker-settings.js';
+import { lockersPlugin } from './lockers/lockers-plugin.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health-routes.js';
 import { registerOpenApi } from './http/openapi.js';
@@ -63,6 +65,7 @@ const DOMAINS: readonly DomainPlugin[] = [
   { name: 'mqtt-accounts', prefix: '/api/v1', plugin: accountRoutes },
   { name: 'audit', prefix: '/api/v1', plugin: auditRoutes },
   { name: 'energy', prefix: '/api/v1', plugin: energyPlugin },
+  { name: 'lockers', prefix: '/api/v1', plugin: lockersPlugin },
 ];
 
 const isFunction = (v: unknown): v is (...args: never[]) => unknown => typeof v === 'function';
@@ -114,6 +117,8 @@ export const AppOptions = z
       .optional(),
     /** The energy figures' time zone, grid renewable share… (`energySettingsFromEnv`). */
     energy: EnergySettings.prefault({}),
+    /** The lockers' pepper, notifier and sweep interval (the server resolves the pepper). */
+    lockers: LockerOptions.prefault({}),
     /** Where ingestion hands over device messages; the server shares one with its pipeline. */
     ingestion: z
       .custom<IngestionHub>((v) => v instanceof IngestionHub, {
@@ -197,6 +202,7 @@ export function buildApp(input: AppOptions): ApiApp {
     alarmSettings: Object.freeze({ ...options.alarms }),
     timeSeries,
     energySettings: Object.freeze({ ...options.energy }),
+    lockers: Object.freeze({ ...options.lockers }),
     ...(options.ingestion && { ingestion: options.ingestion }),
   });
 

@@ -5,6 +5,7 @@ import { IngestionConfig } from './ingestion/ingestion-config.js';
 import type { DatabaseConfig } from './storage/open-database.js';
 import { TimeSeriesConfig, timeSeriesConfigFromEnv } from './timeseries/time-series-config.js';
 import { EnergySettings, energySettingsFromEnv } from './energy/energy-settings.js';
+import { LockerConfig, lockerConfigFromEnv } from './lockers/locker-settings.js';
 
 const Port = z.coerce.number().int().min(0).max(65535);
 
@@ -32,6 +33,8 @@ export const ApiConfig = z
     timeSeries: TimeSeriesConfig.default({ kind: 'embedded' }),
     /** Time zone and grid renewable share of the energy figures (HAMEAU_TOWN_TIME_ZONE…). */
     energy: EnergySettings.prefault({}),
+    /** The lockers' pepper (HAMEAU_LOCKER_PEPPER…); `<dataDir>/locker-pepper` without it. */
+    lockers: LockerConfig.optional(),
   })
   .strict();
 export type ApiConfig = Readonly<
@@ -97,6 +100,13 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv): ApiConfig {
   }
   try {
     input.energy = energySettingsFromEnv(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    problems.push(...err.problems);
+  }
+  try {
+    const lockers = lockerConfigFromEnv(env);
+    if (lockers !== undefined) input.lockers = lockers;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     problems.push(...err.problems);

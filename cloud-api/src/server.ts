@@ -10,6 +10,8 @@ import { IngestionHub } from './ingestion/ingestion-hub.js';
 import { ingestionRoutes } from './ingestion/ingestion-routes.js';
 import { IngestionService } from './ingestion/ingestion-service.js';
 import { IngestPipeline } from './ingestion/ingest-pipeline.js';
+import { resolveLockerPepper } from './lockers/locker-keys.js';
+import { LogFileNotifier } from './lockers/locker-notifier.js';
 import { migrateToLatest } from './storage/migrate.js';
 import { openDatabase, type DatabaseHandle } from './storage/open-database.js';
 import { createTimeSeriesStore } from './timeseries/create-time-series-store.js';
@@ -112,6 +114,13 @@ export async function startApiServer(
       ingestion: hub,
       timeSeries,
       energy: config.energy,
+      lockers: {
+        pepper: resolveLockerPepper(config.lockers ?? {}, {
+          log,
+          provisionedFile: join(config.dataDir, 'locker-pepper'),
+        }),
+        notifier: new LogFileNotifier(join(config.dataDir, 'notifications.log'), () => clock.now()),
+      },
       ...(ingestion && { publisher: ingestion }),
     });
     await ensureAdminToken({ tokens: app.hameau.tokens, file: config.adminTokenFile, log });

@@ -63,6 +63,37 @@ export const ERROR_CODES = {
     http: 409,
     summary: 'The alarm cannot go to that state from its current one.',
   },
+  LOCKER_BANK_NOT_FOUND: { http: 404, summary: 'No locker bank with this id.' },
+  LOCKER_BANK_EXISTS: {
+    http: 409,
+    summary: 'A locker bank with this id, or on this device, already exists.',
+  },
+  LOCKER_BANK_IN_USE: {
+    http: 409,
+    summary: 'The locker bank has reservations and cannot be deleted.',
+  },
+  LOCKER_BOX_NOT_FOUND: { http: 404, summary: 'The locker bank has no box with this number.' },
+  LOCKER_BOX_BUSY: {
+    http: 409,
+    summary: 'The box holds an active reservation; its state cannot be changed by hand.',
+  },
+  LOCKER_NO_BOX_AVAILABLE: {
+    http: 409,
+    summary: 'No box of the requested size is free in the locker bank.',
+  },
+  LOCKER_RESERVATION_NOT_FOUND: { http: 404, summary: 'No reservation with this id.' },
+  LOCKER_RESERVATION_EXISTS: {
+    http: 409,
+    summary: 'The merchant already has an active reservation with this reference.',
+  },
+  LOCKER_RESERVATION_TRANSITION_INVALID: {
+    http: 409,
+    summary: 'The reservation cannot do that in its current state.',
+  },
+  WEATHER_FETCH_FAILED: {
+    http: 502,
+    summary: 'The weather service could not be reached or gave an unusable answer.',
+  },
 } as const satisfies Record<string, { http: number; summary: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -7,6 +7,12 @@ import type {
 } from '../device-config/device-config-tables.js';
 import type { EnergyMetersTable } from '../energy/energy-tables.js';
 import type { IngestCursorsTable } from '../ingestion/ingestion-tables.js';
+import type {
+  LockerBanksTable,
+  LockerBoxesTable,
+  LockerReservationHistoryTable,
+  LockerReservationsTable,
+} from '../lockers/locker-tables.js';
 
 /**
  * Tables of the cloud database, as Kysely sees them. Every timestamp is integer milliseconds
@@ -30,6 +36,10 @@ export interface Schema {
   device_configs: DeviceConfigsTable;
   device_config_reports: DeviceConfigReportsTable;
   energy_meters: EnergyMetersTable;
+  locker_banks: LockerBanksTable;
+  locker_boxes: LockerBoxesTable;
+  locker_reservations: LockerReservationsTable;
+  locker_reservation_history: LockerReservationHistoryTable;
 }
 
 /** One place in town with one edge agent box. */

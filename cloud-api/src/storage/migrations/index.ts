@@ -5,6 +5,7 @@ import { alarmsMigration } from './0004-alarms.js';
 import { commandsMigration } from './0003-commands.js';
 import { deviceConfigMigration } from './0005-device-config.js';
 import { energyMigration } from './0006-energy.js';
+import { lockersMigration } from './0007-lockers.js';
 
 /**
  * Every migration, by name. Names sort in the order they run, so a new one takes the next
@@ -18,4 +19,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0004-alarms': alarmsMigration,
   '0005-device-config': deviceConfigMigration,
   '0006-energy': energyMigration,
+  '0007-lockers': lockersMigration,
 });

@@ -1,0 +1,133 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { CredentialSetPayload, TOPICS } from '@hameau/protocol';
+import type { CloudPublisher } from '../mqtt/cloud-publisher.js';
+import type { Schema } from '../storage/schema.js';
+import { bankStore } from './bank-store.js';
+import { credentialSetOf } from './credential-set.js';
+import type { LockerBank } from './locker.js';
+import { reservationStore } from './reservation-store.js';
+
+/** What `sendLatest` did. */
+export type CredentialSendOutcome =
+  /** The broker acknowledged the bank's newest set. */
+  | { readonly status: 'published'; readonly version: number; readonly credentials: number }
+  /** No such bank (deleted meanwhile). */
+  | { readonly status: 'none' }
+  /** Not connected, the publish failed, or the app is closing: it goes out at the next connect. */
+  | { readonly status: 'unavailable' }
+  /** The stored state does not make a valid set (a bug; logged). */
+  | { readonly status: 'invalid' };
+
+export interface CredentialSenderDeps {
+  readonly db: Kysely<Schema>;
+  readonly log: Logger;
+  readonly publisher: CloudPublisher;
+  /** The bank's code-hash key (derived from the pepper). */
+  readonly hashKeyOf: (bank: LockerBank) => Buffer;
+}
+
+/**
+ * Publishes banks' credential sets, whole and retained, on `TOPICS.credentials`: a bank's
+ * newest set after each change of its credentials, and every bank's at each broker (re)connect
+ * and at start. The retained message is what an agent that was offline finds, so the last
+ * publish of a bank must be its newest set: a bank's publishes run one after the other, each
+ * reading the newest state right before it publishes. A set published twice is harmless (the
+ * agent keeps only a version newer than its own).
+ */
+export class CredentialSender {
+  readonly #d: CredentialSenderDeps;
+  readonly #tails = new Map<string, Promise<void>>();
+  #closed = false;
+  #syncing: Promise<number> | null = null;
+  #asked = 0;
+
+  constructor(deps: CredentialSenderDeps) {
+    this.#d = deps;
+  }
+
+  /** Publishes the bank's newest set after any publish of it still running. Never throws. */
+  sendLatest(bankId: string): Promise<CredentialSendOutcome> {
+    const run = (this.#tails.get(bankId) ?? Promise.resolve()).then(() => this.#send(bankId));
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#tails.set(bankId, tail);
+    void tail.then(() => {
+      if (this.#tails.get(bankId) === tail) this.#tails.delete(bankId);
+    });
+    return run.catch((err: unknown) => {
+      this.#d.log.error({ err, bank: bankId }, 'credential set not published');
+      return { status: 'unavailable' } as const;
+    });
+  }
+
+  /**
+   * Publishes every bank's newest set, those the broker has not acknowledged first; resolves
+   * with how many went out. A call during a sync makes it run once more when it ends.
+   */
+  syncAll(): Promise<number> {
+    this.#asked++;
+    if (this.#syncing !== null) return this.#syncing;
+    const syncing = this.#syncWhileAsked().finally(() => {
+      this.#syncing = null;
+    });
+    this.#syncing = syncing;
+    return syncing;
+  }
+
+  /** Publishes nothing more: the app is closing. */
+  close(): void {
+    this.#closed = true;
+  }
+
+  async #syncWhileAsked(): Promise<number> {
+    let published = 0;
+    for (;;) {
+      const asked = this.#asked;
+      if (this.#canPublish()) {
+        const ids = await bankStore.idsForSync(this.#d.db);
+        const outcomes = await Promise.all(ids.map((id) => this.sendLatest(id)));
+        published += outcomes.filter((o) => o.status === 'published').length;
+      }
+      if (this.#asked === asked || this.#closed) return published;
+    }
+  }
+
+  async #send(bankId: string): Promise<CredentialSendOutcome> {
+    const { db, publisher } = this.#d;
+    if (!this.#canPublish()) return { status: 'unavailable' };
+    const bank = await bankStore.get(db, bankId);
+    if (bank === undefined) return { status: 'none' };
+    const active = await reservationStore.activeCredentials(db, bankId);
+    const log = this.#d.log.child({ bank: bank.id, version: bank.credentialVersion });
+    const payload = CredentialSetPayload.safeParse(
+      credentialSetOf(bank, this.#d.hashKeyOf(bank), active),
+    );
+    if (!payload.success) {
+      log.error({ issues: payload.error.issues.map((i) => i.path.join('.')) }, 'invalid set');
+      return { status: 'invalid' };
+    }
+    if (!this.#canPublish()) return { status: 'unavailable' };
+    const topic = TOPICS.credentials;
+    try {
+      await publisher.publish(topic.build({ site: bank.site, device: bank.device }), payload.data, {
+        qos: topic.qos,
+        retain: topic.retain,
+      });
+    } catch (err) {
+      log.warn({ err }, 'credential set not published; it goes out at the next broker connection');
+      return { status: 'unavailable' };
+    }
+    if (!this.#closed) await bankStore.markPublished(db, bank.id, bank.credentialVersion);
+    // Counts only: the set holds the bank's key and code hashes.
+    const credentials = payload.data.credentials.length;
+    log.info({ credentials }, 'credential set published');
+    return { status: 'published', version: bank.credentialVersion, credentials };
+  }
+
+  #canPublish(): boolean {
+    return !this.#closed && this.#d.publisher.connected;
+  }
+}

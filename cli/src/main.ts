@@ -4,6 +4,7 @@ import { agentCommand } from './commands/agent.js';
 import { apiCommand } from './commands/api.js';
 import { brokerCommand } from './commands/broker.js';
 import { deviceCommand } from './commands/device.js';
+import { simLightingCommand } from './commands/sim-lighting.js';
 import { startCommand } from './commands/start.js';
 import { simMain } from '@hameau/firmware-sim';
 import type { CliIo, ExitCode } from './io.js';
@@ -18,7 +19,13 @@ const COMMANDS: Record<
   account: { summary: 'add a cloud or observer service account', run: accountCommand },
   api: { summary: 'run the cloud API (HAMEAU_API_*, DATABASE_URL)', run: apiCommand },
   agent: { summary: "run a site's edge agent (--config site.yaml)", run: agentCommand },
-  sim: { summary: 'run device simulators from a scenario file', run: simMain },
+  sim: {
+    summary:
+      'run device simulators from a scenario file; `sim lighting`: a year of street lighting',
+    // `sim lighting` is the cli's own; everything else is firmware-sim's.
+    run: (argv, io) =>
+      argv[0] === 'lighting' ? simLightingCommand(argv.slice(1), io) : simMain(argv, io),
+  },
 };
 
 function usage(print: (line: string) => void): void {

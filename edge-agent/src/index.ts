@@ -7,3 +7,8 @@ export type { AgentModule, ModuleContext, CommandHandler } from './runtime/agent
 export { CommandError } from './runtime/command-error.js';
 export { ModuleRegistry } from './runtime/module-registry.js';
 export { AgentRuntime } from './runtime/agent-runtime.js';
+export { KerongBus } from './modules/locker/board/kerong-bus.js';
+export { KerongBusConfig } from './modules/locker/board/kerong-bus-config.js';
+export * from './modules/lighting/control/index.js';
+export { parseOpenMeteoHourly } from './modules/lighting/weather/open-meteo.js';
+export type { WeatherObservation } from './modules/lighting/weather/weather-observation.js';

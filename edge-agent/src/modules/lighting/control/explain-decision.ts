@@ -16,7 +16,7 @@ export interface FailsafeTrace {
   /** Why the clock is untrusted. */
   readonly reason: string;
   /** `night`: full light; `hold`: the last good decision; `sensor-day`: off; `unknown`: full light. */
-  readonly cause: 'night' | 'hold' | 'sensor-day' | 'unknown';
+  readonly cause: 'night' | 'schedule-day' | 'hold' | 'sensor-day' | 'unknown';
   readonly sensorDark: boolean | null;
   /** What the last known-good schedule says at the estimated time; null without an estimate. */
   readonly scheduleNight: boolean | null;
@@ -118,6 +118,9 @@ function failsafeLines(f: FailsafeTrace, hm: (t: number) => string): string[] {
   switch (f.cause) {
     case 'night':
       lines.push('night → 100 %');
+      break;
+    case 'schedule-day':
+      lines.push('day by the last known-good schedule → off');
       break;
     case 'hold':
       if (f.lastGood !== null) {

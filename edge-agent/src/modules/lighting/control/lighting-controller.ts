@@ -263,8 +263,10 @@ export class LightingController {
 
   /**
    * Wall time cannot be believed: full light if a light sensor or the last known-good schedule
-   * (at the time the monotonic clock extrapolates) says it is night; else hold the last
-   * decision taken on good time; with neither, full light, unless a sensor says it is day.
+   * (at the time the monotonic clock extrapolates) says it is night; off when that schedule says
+   * it is day (holding the night's level past dawn would burn all morning); with no schedule,
+   * hold the last decision taken on good time; with nothing, full light, unless a sensor says
+   * it is day.
    */
   #failsafe(
     state: ZoneState,
@@ -289,6 +291,9 @@ export class LightingController {
     if (sensorDark === true || scheduleNight === true) {
       level = 100;
       cause = 'night';
+    } else if (scheduleNight === false) {
+      level = 0;
+      cause = 'schedule-day';
     } else if (last !== null) {
       level = last.level;
       cause = 'hold';

@@ -107,7 +107,7 @@ describe('the fail-safe while time is untrusted', () => {
     ]);
   });
 
-  it('holds the last known-good decision when neither says night', () => {
+  it('follows the last known-good schedule by day, even after a daytime override', () => {
     const c = controller();
     const good = at('2026-01-16T10:00:00+01:00');
     const test = {
@@ -128,13 +128,38 @@ describe('the fail-safe while time is untrusted', () => {
       },
       good + 5 * 3_600_000,
     );
-    expect(d).toMatchObject({ level: 70, mode: 'failsafe' });
+    // Overrides are wall-time things and are ignored while time is untrusted; the schedule,
+    // extrapolated by the monotonic clock, says day.
+    expect(d).toMatchObject({ level: 0, lit: false, mode: 'failsafe' });
     expect(d.reasons).toEqual([
       'failsafe: clock untrusted (wall time jumped +5 h 00 min)',
       'light sensor: daylight',
       'last known-good schedule at 10:01 (extrapolated by the monotonic clock): day',
-      'holding the last known-good decision: 70 % (override, taken at 10:00)',
+      'day by the last known-good schedule → off',
     ]);
+  });
+
+  it('does not burn all morning when the clock fails at night and stays untrusted past dawn', () => {
+    const c = controller();
+    const night = at('2026-01-16T05:30:00+01:00');
+    expect(c.decide('road', {}, night).lit).toBe(true);
+    // The monotonic clock carries the schedule on: 09:30 is day, so the lamps go off.
+    const d = c.decide(
+      'road',
+      { clock: untrusted(night + 4 * 3_600_000, 'not synchronised') },
+      night + 4 * 3_600_000,
+    );
+    expect(d).toMatchObject({ level: 0, mode: 'failsafe' });
+  });
+
+  it('holds the last known-good decision when there is no schedule to extrapolate', () => {
+    const c = controller();
+    const good = at('2026-01-16T22:00:00+01:00');
+    const kept = c.decide('road', {}, good).level;
+    expect(kept).toBeGreaterThan(0);
+    const d = c.decide('road', { clock: untrusted(null), lightSensor: { dark: false } }, good);
+    expect(d).toMatchObject({ level: kept, mode: 'failsafe' });
+    expect(d.reasons.at(-1)).toMatch(/^holding the last known-good decision/);
   });
 
   it('with nothing known, lights 100 %, unless a sensor sees daylight', () => {

@@ -5,6 +5,7 @@ import { ServiceAccountService } from './accounts/service-account-service.js';
 import { AlarmService } from './alarms/alarm-service.js';
 import type { AlarmSettings } from './alarms/alarm-settings.js';
 import { TokenService } from './auth/token-service.js';
+import { DesiredConfigSender } from './device-config/desired-config-sender.js';
 import { DeviceService } from './devices/device-service.js';
 import { deviceStatusListener } from './devices/device-status-listener.js';
 import { IngestionHub } from './ingestion/ingestion-hub.js';
@@ -36,6 +37,11 @@ export interface AppContext {
   readonly energySettings: EnergySettings;
   /** Raises, acknowledges and resolves alarms; other domains raise theirs through it. */
   readonly alarms: AlarmService;
+  /**
+   * Publishes desired configurations. One for the app: it runs a device's publishes one after
+   * the other, so every domain that sets a configuration (device-config, lighting) shares it.
+   */
+  readonly desiredConfigs: DesiredConfigSender;
   /** Thresholds of the cloud's alarm rules (`AppOptions.alarms`). */
   readonly alarmSettings: AlarmSettings;
   /** The lockers' pepper, notifier and sweep interval (`AppOptions.lockers`). */
@@ -69,5 +75,11 @@ export function createAppContext(deps: {
     devices: new DeviceService({ db, clock, log: log.child({ domain: 'devices' }) }),
     accounts: new ServiceAccountService({ db, clock, log: log.child({ domain: 'mqtt-accounts' }) }),
     alarms: new AlarmService({ db, clock, log: log.child({ domain: 'alarms' }) }),
+    desiredConfigs: new DesiredConfigSender({
+      db,
+      clock,
+      log: log.child({ domain: 'device-config' }),
+      publisher: deps.publisher,
+    }),
   });
 }

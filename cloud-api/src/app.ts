@@ -30,6 +30,7 @@ import { commandsPlugin } from './commands/commands-plugin.js';
 import { deviceConfigPlugin } from './device-config/device-config-plugin.js';
 import { deviceRoutes } from './devices/device-routes.js';
 import { energyPlugin } from './energy/energy-plugin.js';
+import { lightingPlugin } from './lighting/lighting-plugin.js';
 import { LockerOptions } from './lockers/locker-settings.js';
 import { lockersPlugin } from './lockers/lockers-plugin.js';
 import { installErrorHandling } from './http/error-handler.js';
@@ -41,6 +42,9 @@ import { EmbeddedStore } from './timeseries/embedded-store.js';
 import { EnergySettings } from './energy/energy-settings.js';
 import type { TimeSeriesStore } from './timeseries/time-series-store.js';
 import type { Schema } from './storage/schema.js';
+import { WeatherRelay } from './weather/weather-relay.js';
+import { weatherRoutes } from './weather/weather-routes.js';
+import { WeatherSettings } from './weather/weather-settings.js';
 
 /** A domain: an encapsulated fastify plugin that receives the app context as `opts.ctx`. */
 export interface DomainPlugin {
@@ -66,6 +70,7 @@ const DOMAINS: readonly DomainPlugin[] = [
   { name: 'audit', prefix: '/api/v1', plugin: auditRoutes },
   { name: 'energy', prefix: '/api/v1', plugin: energyPlugin },
   { name: 'lockers', prefix: '/api/v1', plugin: lockersPlugin },
+  { name: 'lighting', prefix: '/api/v1', plugin: lightingPlugin },
 ];
 
 const isFunction = (v: unknown): v is (...args: never[]) => unknown => typeof v === 'function';
@@ -119,6 +124,11 @@ export const AppOptions = z
     energy: EnergySettings.prefault({}),
     /** The lockers' pepper, notifier and sweep interval (the server resolves the pepper). */
     lockers: LockerOptions.prefault({}),
+    /**
+     * Where the town's weather is fetched for the lighting controllers (`weatherSettingsFromEnv`);
+     * the relay runs only with a URL and a broker connection (a `publisher`).
+     */
+    weather: WeatherSettings.prefault({}),
     /** Where ingestion hands over device messages; the server shares one with its pipeline. */
     ingestion: z
       .custom<IngestionHub>((v) => v instanceof IngestionHub, {
@@ -231,7 +241,24 @@ export function buildApp(input: AppOptions): ApiApp {
     ...options.auth.authenticators,
   ]);
   registerOpenApi(app, { ui: options.docs });
-  for (const domain of [...DOMAINS, ...options.plugins]) {
+  // The relay is always there to report on (`GET /api/v1/weather`); it fetches and publishes
+  // only when MQTT is configured: without a broker there is no controller to relay to.
+  const weather = new WeatherRelay({
+    settings: options.weather,
+    db: options.db,
+    publisher: options.publisher,
+    clock: options.clock,
+    log: ctx.log.child({ domain: 'weather' }),
+  });
+  // The input's publisher: the parsed default is a copy of `offlinePublisher`, not the same object.
+  if (input.publisher !== undefined && input.publisher !== offlinePublisher) {
+    app.addHook('onReady', () => {
+      weather.start();
+      return Promise.resolve();
+    });
+  }
+  app.addHook('onClose', () => weather.stop());
+  for (const domain of [...DOMAINS, weatherRoutes(weather), ...options.plugins]) {
     const log = ctx.log.child({ domain: domain.name });
     void app.register(domain.plugin, { prefix: domain.prefix, ctx: { ...ctx, log } });
   }

@@ -6,6 +6,7 @@ import type { DatabaseConfig } from './storage/open-database.js';
 import { TimeSeriesConfig, timeSeriesConfigFromEnv } from './timeseries/time-series-config.js';
 import { EnergySettings, energySettingsFromEnv } from './energy/energy-settings.js';
 import { LockerConfig, lockerConfigFromEnv } from './lockers/locker-settings.js';
+import { WeatherSettings, weatherSettingsFromEnv } from './weather/weather-settings.js';
 
 const Port = z.coerce.number().int().min(0).max(65535);
 
@@ -35,6 +36,8 @@ export const ApiConfig = z
     energy: EnergySettings.prefault({}),
     /** The lockers' pepper (HAMEAU_LOCKER_PEPPER…); `<dataDir>/locker-pepper` without it. */
     lockers: LockerConfig.optional(),
+    /** The weather relayed to the lighting controllers (HAMEAU_WEATHER_URL…); off without a URL. */
+    weather: WeatherSettings.optional(),
   })
   .strict();
 export type ApiConfig = Readonly<
@@ -107,6 +110,13 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv): ApiConfig {
   try {
     const lockers = lockerConfigFromEnv(env);
     if (lockers !== undefined) input.lockers = lockers;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    problems.push(...err.problems);
+  }
+  try {
+    const weather = weatherSettingsFromEnv(env);
+    if (weather !== undefined) input.weather = weather;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     problems.push(...err.problems);

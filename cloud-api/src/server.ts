@@ -114,6 +114,7 @@ export async function startApiServer(
       ingestion: hub,
       timeSeries,
       energy: config.energy,
+      ...(config.weather && { weather: config.weather }),
       lockers: {
         pepper: resolveLockerPepper(config.lockers ?? {}, {
           log,

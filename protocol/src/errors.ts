@@ -94,6 +94,14 @@ export const ERROR_CODES = {
     http: 502,
     summary: 'The weather service could not be reached or gave an unusable answer.',
   },
+  LIGHTING_CONTROLLER_NOT_FOUND: {
+    http: 404,
+    summary: 'The device is not a lighting controller (a device of kind lighting).',
+  },
+  LIGHTING_ITEM_NOT_FOUND: {
+    http: 404,
+    summary: 'The desired lighting configuration has no zone, program or event with this id.',
+  },
 } as const satisfies Record<string, { http: number; summary: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

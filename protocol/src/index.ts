@@ -15,3 +15,4 @@ export * from './payloads/telemetry.js';
 export * from './payloads/weather.js';
 export * from './asyncapi.js';
 export * from './clock.js';
+export * from './lighting/index.js';

@@ -3,7 +3,6 @@ import type { AppContext } from '../app-context.js';
 import { deviceConfigListener } from './device-config-listener.js';
 import { deviceConfigRoutes } from './device-config-routes.js';
 import { DeviceConfigService } from './device-config-service.js';
-import { DesiredConfigSender } from './desired-config-sender.js';
 
 /**
  * The desired-configuration domain: its routes, the ingestion listener (what devices report
@@ -15,7 +14,8 @@ export const deviceConfigPlugin: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
   { ctx },
 ) => {
   const { db, clock, log, publisher, devices, ingestion } = ctx;
-  const sender = new DesiredConfigSender({ db, clock, log, publisher });
+  // The app's sender, shared with the lighting domain: one queue of publishes per device.
+  const sender = ctx.desiredConfigs;
   const service = new DeviceConfigService({ db, clock, log, devices, sender });
 
   const syncAll = (why: string): Promise<void> =>

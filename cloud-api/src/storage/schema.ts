@@ -7,6 +7,7 @@ import type {
 } from '../device-config/device-config-tables.js';
 import type { EnergyMetersTable } from '../energy/energy-tables.js';
 import type { IngestCursorsTable } from '../ingestion/ingestion-tables.js';
+import type { LightingNightsTable, LightingZoneLevelsTable } from '../lighting/lighting-tables.js';
 import type {
   LockerBanksTable,
   LockerBoxesTable,
@@ -40,6 +41,8 @@ export interface Schema {
   locker_boxes: LockerBoxesTable;
   locker_reservations: LockerReservationsTable;
   locker_reservation_history: LockerReservationHistoryTable;
+  lighting_zone_levels: LightingZoneLevelsTable;
+  lighting_nights: LightingNightsTable;
 }
 
 /** One place in town with one edge agent box. */

@@ -6,6 +6,7 @@ import { commandsMigration } from './0003-commands.js';
 import { deviceConfigMigration } from './0005-device-config.js';
 import { energyMigration } from './0006-energy.js';
 import { lockersMigration } from './0007-lockers.js';
+import { lightingMigration } from './0008-lighting.js';
 
 /**
  * Every migration, by name. Names sort in the order they run, so a new one takes the next
@@ -20,4 +21,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0005-device-config': deviceConfigMigration,
   '0006-energy': energyMigration,
   '0007-lockers': lockersMigration,
+  '0008-lighting': lightingMigration,
 });

@@ -59,7 +59,7 @@ const ConfigOverrideSchema = z.unknown().transform((input, ctx): ConfigOverride 
 });
 
 /** The module's own keys (the rest of the section is the controller's configuration). */
-function modulePart(drivers: LampNodeDrivers) {
+export function modulePart(drivers: LampNodeDrivers) {
   return z.strictObject({
     /** Lamp-node buses, each validated by its driver (`type: modbus`, docs/lamp-node.md). */
     buses: z.array(drivers.busSchema()).default([]),

@@ -2,13 +2,15 @@ import { copyFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '@hameau/protocol';
+import { ConfigError, LIGHTING_MODULE_KEYS } from '@hameau/protocol';
 import { builtinModules } from '../../../src/builtin-modules.js';
 import { loadAgentConfig, parseAgentConfig } from '../../../src/config/load-agent-config.js';
 import {
   LightingConfigSchema,
+  modulePart,
   type LightingConfig,
 } from '../../../src/modules/lighting/lighting-config.js';
+import { builtinLampNodeDrivers } from '../../../src/modules/lighting/nodes/lamp-node-drivers.js';
 import { overrideIdOf } from '../../../src/modules/lighting/lighting-overrides.js';
 import { refreshMs } from '../../../src/modules/lighting/node-fleet.js';
 import { useTempFolders } from '../../config/temp-files.js';
@@ -164,5 +166,12 @@ describe('override ids from command ids', () => {
     const long = overrideIdOf('a'.repeat(64));
     expect(long.length).toBeLessThanOrEqual(40);
     expect(overrideIdOf('____________')).toMatch(/^o-[0-9a-f]{8}$/);
+  });
+});
+
+describe('the module keys the cloud leaves to the agent', () => {
+  it('are exactly the module schema’s own keys, so the cloud refuses nothing the agent takes', () => {
+    const own = Object.keys(modulePart(builtinLampNodeDrivers()).shape).sort();
+    expect([...LIGHTING_MODULE_KEYS].sort()).toEqual(own);
   });
 });

@@ -1,24 +1,20 @@
 // Calendar dates as day numbers (days since 1970-01-01 in the proleptic Gregorian calendar),
 // so that date arithmetic, weekdays and comparisons are integer operations, free of any time
 // zone. The lighting controller works on the site's local dates; the time zone enters only when
-// a local date and wall time become an instant (zoned-time.ts).
+// a local date and wall time become an instant (zoned-time.ts). Reading a date (what the
+// calendar schema needs) is in @hameau/protocol.
+
+import { dayNumber, daysInMonth } from '@hameau/protocol';
+
+export { dayNumber, daysInMonth, parseIsoDate, WEEKDAYS, type Weekday } from '@hameau/protocol';
 
 const DAY_MS = 86_400_000;
-
-/** ISO weekday names, Monday first; the index + 1 is the ISO weekday number. */
-export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
 
 /** A civil date's year, month (1–12) and day of the month (1–31). */
 export interface CivilDate {
   readonly year: number;
   readonly month: number;
   readonly day: number;
-}
-
-/** The day number of a civil date (month 1–12). */
-export function dayNumber(year: number, month: number, day: number): number {
-  return Math.floor(Date.UTC(year, month - 1, day) / DAY_MS);
 }
 
 /** The civil date of a day number. */
@@ -32,26 +28,12 @@ export function isoWeekday(dayNum: number): number {
   return ((((dayNum + 3) % 7) + 7) % 7) + 1;
 }
 
-/** Days in a month (month 1–12). */
-export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
 /** `YYYY-MM-DD` of a day number. */
 export function isoDate(dayNum: number): string {
   const { year, month, day } = civilDate(dayNum);
   return `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)}`;
-}
-
-/** The day number of a `YYYY-MM-DD` string, or NaN when it is not a real date. */
-export function parseIsoDate(text: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (m === null) return Number.NaN;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return Number.NaN;
-  return dayNumber(year, month, day);
 }
 
 /**

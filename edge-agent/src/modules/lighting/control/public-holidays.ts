@@ -1,13 +1,10 @@
+import type { HolidaySet } from '@hameau/protocol';
 import { civilDate, dayNumber } from './civil-date.js';
 import { easterSunday } from './easter.js';
 
-/**
- * The public-holiday sets the calendar knows: `fr` is the eleven holidays of the French labour
- * code (art. L3133-1); `fr-alsace-moselle` adds Good Friday and St Stephen's Day (26 December),
- * which the local law of the Bas-Rhin, Haut-Rhin and Moselle keeps; `none` has none.
- */
-export const HOLIDAY_SETS = ['fr', 'fr-alsace-moselle', 'none'] as const;
-export type HolidaySet = (typeof HOLIDAY_SETS)[number];
+// The sets' names (`fr`, `fr-alsace-moselle`, `none`) are part of the configuration schema
+// (@hameau/protocol, which says what each holds); their holidays are computed here.
+export { HOLIDAY_SETS, type HolidaySet } from '@hameau/protocol';
 
 /** A public holiday: its day number and its name (for the reason trace). */
 export interface PublicHoliday {

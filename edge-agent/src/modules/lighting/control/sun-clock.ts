@@ -1,10 +1,10 @@
+import type { SunEvent } from '@hameau/protocol';
 import { getPosition, getTimes } from 'suncalc';
 
 const DAY_MS = 86_400_000;
 
-/** The astronomical events the switch rules and program steps refer to. */
-export const SUN_EVENTS = ['sunset', 'civil-dusk', 'sunrise', 'civil-dawn'] as const;
-export type SunEvent = (typeof SUN_EVENTS)[number];
+// The events' names are part of the configuration schema (@hameau/protocol).
+export { SUN_EVENTS, type SunEvent } from '@hameau/protocol';
 
 /** The sun's centre altitude at each event, degrees. */
 export const SUN_EVENT_ALTITUDE: Readonly<Record<SunEvent, number>> = {

@@ -7,15 +7,8 @@ const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 const HALF_DAY_MS = DAY_MS / 2;
 
-/** Whether Intl knows the IANA time zone (`Europe/Paris`, `UTC`…). */
-export function isTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
+// The configuration schema checks a site's zone with it (@hameau/protocol).
+export { isTimeZone } from '@hameau/protocol';
 
 /** Formatters per time zone: creating one costs far more than using it. */
 const formatters = new Map<string, Intl.DateTimeFormat>();

@@ -10,8 +10,10 @@ export class AgentState {
   readonly #upsert: Statement<[string, string]>;
   readonly #delete: Statement<[string]>;
   readonly #incrementTx: Transaction<(key: string) => number>;
+  readonly #db: Database;
 
   constructor(db: Database) {
+    this.#db = db;
     this.#select = db.prepare('SELECT value FROM agent_state WHERE key = ?');
     this.#upsert = db.prepare(
       `INSERT INTO agent_state (key, value) VALUES (?, ?)
@@ -61,6 +63,15 @@ export class AgentState {
   /** Forgets `key`; returns whether it was stored. */
   delete(key: string): boolean {
     return this.#delete.run(key).changes === 1;
+  }
+
+  /**
+   * Runs `fn` in one transaction of the agent database: every state write and outbox append it
+   * makes commits together, with one disk sync instead of one each (a locker records a code as
+   * used, the opening it expects and its event before pulsing the lock). `fn` must not await.
+   */
+  atomically<T>(fn: () => T): T {
+    return this.#db.transaction(fn)();
   }
 
   /** Increments and returns an integer counter atomically (used for the session counter). */

@@ -23,6 +23,28 @@ const AppliedConfig = z.object({
 });
 
 describe('AgentState', () => {
+  it('commits the writes of one atomically together, or none of them when it throws', () => {
+    const path = join(tempDir(), 'agent.db');
+    withState(path, (state) => {
+      state.atomically(() => {
+        state.set('locker.used', { a: 1 });
+        state.set('locker.boxes', { 7: 'expecting' });
+      });
+      expect(() =>
+        state.atomically(() => {
+          state.set('locker.used', { a: 1, b: 2 });
+          throw new Error('power cut before the commit');
+        }),
+      ).toThrow(/power cut/);
+    });
+    withState(path, (state) => {
+      expect(state.get('locker.used', z.record(z.string(), z.number()))).toEqual({ a: 1 });
+      expect(state.get('locker.boxes', z.record(z.string(), z.string()))).toEqual({
+        7: 'expecting',
+      });
+    });
+  });
+
   it('increments a counter that survives a reopen', () => {
     const path = join(tempDir(), 'agent.db');
     withState(path, (state) => {

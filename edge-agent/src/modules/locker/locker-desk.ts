@@ -26,7 +26,8 @@ export interface BoxOpener {
   view(box: number): BoxView | undefined;
   /**
    * Unlocks `box` for `by` and waits until its door is seen open or not; `announce` runs once
-   * the opening is expected, just before the unlock is sent.
+   * the opening is expected, just before the unlock is sent, and its durable writes commit with
+   * that expectation. It does not run when the box cannot be opened (`unavailable`).
    */
   open(
     box: number,
@@ -97,9 +98,10 @@ export class LockerDesk implements PickupDesk {
     // From here to the unlock nothing awaits: a second terminal typing the same code at the
     // same moment finds it used.
     const { credential } = check;
-    lockout.succeed(terminal);
-    this.#o.credentials.markUsed(credential.id, this.#o.clock.now());
     const result = await bank.open(credential.box, credential.kind, credential.id, () => {
+      // Committed with the opening the bank expects, before the pulse (see LockerBank.open).
+      lockout.succeed(terminal);
+      this.#o.credentials.markUsed(credential.id, this.#o.clock.now());
       this.#o.emit('code-accepted', String(credential.box), {
         box: credential.box,
         credential: credential.id,

@@ -73,14 +73,16 @@ const pickup = (id: string, box: number, code: string): CredentialSpec => ({
 });
 
 describe('LockerDesk', () => {
-  it('opens the box of a valid code, marks the code used before opening, and resets the terminal', async () => {
+  it('opens the box of a valid code, marks the code used (with the bank’s expectation) before the pulse, and resets the terminal', async () => {
     const s = setup([pickup('cred-aaaa01', 7, '12345678')]);
     s.lockout.fail('kiosk');
     let usedWhenOpened: boolean | null = null;
     s.bank.open = (box, by, credential, announce) => {
+      // The bank runs `announce` with its expectation, then pulses the lock.
+      expect(s.credentials.isUsed(credential)).toBe(false);
+      announce();
       usedWhenOpened = s.credentials.isUsed(credential);
       s.bank.opened.push({ box, by, credential });
-      announce();
       return Promise.resolve('opened');
     };
     await expect(s.desk.submitCode('kiosk', '12345678')).resolves.toEqual({

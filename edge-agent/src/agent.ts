@@ -73,6 +73,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       identity: { site: config.site, device: config.device, kind: config.kind },
       version: AGENT_VERSION,
       replayPerSecond: config.outbox.replayPerSecond,
+      resendAfterMs: config.outbox.resendAfterSeconds * 1_000,
       clock,
       log: log.child({ component: 'link' }),
       outbox,

@@ -51,6 +51,11 @@ const OutboxSection = z
      * or at the broker's PUBACK (`puback`, for a cloud that is not Hameau's).
      */
     deleteOn: OutboxDeleteOn.default('cloud-ack'),
+    /**
+     * With `cloud-ack`: the oldest record sent and still unconfirmed after this long (checked
+     * twice) sends the backlog again; a cloud that was away when it was sent then gets it.
+     */
+    resendAfterSeconds: int(1, 3600).default(30),
   })
   .prefault({});
 

@@ -29,6 +29,12 @@ export interface LinkOptions {
   readonly replayPerSecond: number;
   /** Publishes awaiting PUBACK at once. */
   readonly inflightWindow?: number;
+  /**
+   * With cloud acknowledgements: how long the oldest record may stay unacknowledged after it
+   * was sent before the backlog is sent again (doubling while nothing moves, up to 16×).
+   * Default 30 s.
+   */
+  readonly resendAfterMs?: number;
   readonly clock: Clock;
   readonly log: Logger;
   readonly outbox: Outbox;
@@ -71,6 +77,10 @@ export class MqttLink {
   #stopped = true;
   #reconnectTimer: TimerHandle | null = null;
   #pumpTimer: TimerHandle | null = null;
+  #resendTimer: TimerHandle | null = null;
+  /** The oldest outbox record (id) seen already sent at the last check, and the interval. */
+  #resendWatch: number | null = null;
+  #resendMs = 0;
   #unsubscribeAppend: (() => void) | null = null;
 
   // Per connection:
@@ -232,6 +242,58 @@ export class MqttLink {
     this.#setConnected(true);
     this.#flushState();
     this.#pump();
+    this.#resendWatch = null;
+    this.#resendMs = this.#o.resendAfterMs ?? 30_000;
+    this.#scheduleResendCheck();
+  }
+
+  /**
+   * With cloud acknowledgements, a record is sent once per connection, and the cloud may not
+   * have been there to take it: a broker without persistence restarts, the agent reconnects
+   * and replays before the cloud's session is back, and the replay reaches nobody. So the
+   * oldest record is watched: still there, already sent and not in flight at two checks in a
+   * row, the backlog is sent again from the start (the cloud drops what it already has). The
+   * interval doubles while nothing moves, so a cloud that is down costs a resend every few
+   * minutes, not a flood.
+   */
+  #scheduleResendCheck(): void {
+    if (!this.#cloudAck || this.#resendTimer !== null) return;
+    this.#resendTimer = this.#o.clock.setTimeout(() => {
+      this.#resendTimer = null;
+      this.#checkResend();
+      if (this.#connected) this.#scheduleResendCheck();
+    }, this.#resendMs);
+  }
+
+  #checkResend(): void {
+    if (!this.#connected) return;
+    const oldest = this.#o.outbox.oldest(1)[0];
+    const sent =
+      oldest !== undefined &&
+      this.#replayDone &&
+      this.#replay.length === 0 &&
+      !this.#inflight.has(oldest.id) &&
+      !this.#live.some((e) => e.id === oldest.id);
+    if (!sent) {
+      this.#resendWatch = null;
+      this.#resendMs = this.#o.resendAfterMs ?? 30_000;
+      return;
+    }
+    if (this.#resendWatch !== oldest.id) {
+      this.#resendWatch = oldest.id;
+      this.#resendMs = this.#o.resendAfterMs ?? 30_000;
+      return;
+    }
+    this.#o.log.warn(
+      { seq: oldest.seq, depth: this.#o.outbox.stats().depth },
+      'the cloud has not acknowledged records sent on this connection: sending the backlog again',
+    );
+    this.#replay = [];
+    this.#replayCursor = 0;
+    this.#replayDone = false;
+    this.#liveIds.clear();
+    this.#resendMs = Math.min(this.#resendMs * 2, 16 * (this.#o.resendAfterMs ?? 30_000));
+    this.#pump();
   }
 
   #onClose(client: MqttClient): void {
@@ -243,6 +305,8 @@ export class MqttLink {
     this.#replay = [];
     if (this.#pumpTimer) this.#o.clock.clearTimeout(this.#pumpTimer);
     this.#pumpTimer = null;
+    if (this.#resendTimer) this.#o.clock.clearTimeout(this.#resendTimer);
+    this.#resendTimer = null;
     if (this.#connected) this.#o.log.warn('link lost');
     this.#setConnected(false);
     if (this.#stopped) return;
@@ -451,7 +515,9 @@ export class MqttLink {
   #clearTimers(): void {
     if (this.#reconnectTimer) this.#o.clock.clearTimeout(this.#reconnectTimer);
     if (this.#pumpTimer) this.#o.clock.clearTimeout(this.#pumpTimer);
+    if (this.#resendTimer) this.#o.clock.clearTimeout(this.#resendTimer);
     this.#reconnectTimer = null;
     this.#pumpTimer = null;
+    this.#resendTimer = null;
   }
 }

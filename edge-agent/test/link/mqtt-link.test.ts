@@ -211,6 +211,31 @@ describe.each(brokers)('MqttLink against %s', (_name, startBroker) => {
     await expect.poll(() => a.outbox.stats().depth).toBe(0);
   });
 
+  it('sends the backlog again when the cloud leaves what it was sent unacknowledged', async () => {
+    // The cloud-ack default: a record leaves the outbox when the cloud says it stored it.
+    const a = await agent();
+    a.link.start();
+    await expect.poll(() => a.link.ready).toBe(true);
+    for (let n = 1; n <= 3; n++) a.read(n);
+    await expect.poll(() => a.received.length).toBe(3);
+    // Nobody acknowledges (the cloud's session was not there): noticed at the first check,
+    // sent again at the second.
+    await a.clock.advance(30_000);
+    expect(a.received).toHaveLength(3);
+    await a.clock.advance(30_000);
+    await expect.poll(() => a.received.length).toBe(6);
+    expect(a.received.slice(3).map((r) => [r.seq, r.historical])).toEqual([
+      [1, true],
+      [2, true],
+      [3, true],
+    ]);
+    // Once the cloud has them, nothing goes again.
+    await a.ingested([[1, 3]]);
+    await expect.poll(() => a.seqs()).toEqual([]);
+    for (let i = 0; i < 10; i++) await a.clock.advance(60_000);
+    expect(a.received).toHaveLength(6);
+  });
+
   it('receives its commands and desired config, and nobody else’s', async () => {
     const a = await agent();
     a.link.start();

@@ -33,20 +33,15 @@ export function linkSettings(bus: BusConfig): BusLinkSettings {
 }
 
 /**
- * Added to the RTU frame gap: Node timers count whole milliseconds and the write callback can
- * fire before the UART has shifted out the last byte, so an exact t3.5 was sometimes measured
- * short at 19,200 baud (bench:modbus) and a strict meter would merge the two frames.
- */
-const RTU_GAP_MARGIN_MS = 1;
-
-/**
  * The silence between two requests on `bus`: its pause, and on a serial line at least the RTU
- * frame gap (rounded up to whole milliseconds, plus a margin). A TCP gateway keeps the serial
- * timing on its side.
+ * frame gap, rounded up to whole milliseconds. Node's timers count whole milliseconds from a
+ * cached loop time, so an exact t3.5 was sometimes kept short (bench:modbus saw 1 gap in 7
+ * under t3.5 at 19,200 baud); rounding up costs under 1 ms a request. A TCP gateway keeps the
+ * serial timing on its side.
  */
 export function requestGapMs(bus: BusConfig): number {
   if (bus.transport !== 'rtu') return bus.pauseMs;
-  return Math.max(Math.ceil(rtuFrameGapMs(bus.baud)) + RTU_GAP_MARGIN_MS, bus.pauseMs);
+  return Math.max(Math.ceil(rtuFrameGapMs(bus.baud)), bus.pauseMs);
 }
 
 /** A meter of `bus` as the poller runs it: its model's fields with the meter's overrides, planned. */

@@ -11,11 +11,11 @@ afterEach(async () => {
 
 /** t3.5 at 9,600 baud: 4.01 ms. */
 const T35_MS = (3.5 * 11 * 1000) / 9_600;
-/** The agent's silence between two requests: t3.5 in whole ms plus its 1 ms margin. */
-const GAP_MS = Math.ceil(T35_MS) + 1;
+/** The agent's silence between two requests: t3.5 rounded up to whole ms. */
+const GAP_MS = Math.ceil(T35_MS);
 /**
  * One SDM120 poll on the fake 9,600 baud line: 6 reads of 110 bytes in all, each answered
- * after t3.5, with the agent's gap between two reads: 180 ms.
+ * after t3.5, with the agent's gap between two reads: 175 ms.
  */
 const POLL_MS = (110 * 11 * 1000) / 9_600 + 6 * T35_MS + 5 * GAP_MS;
 /** Time enough for one poll to end (sums of fractions of ms are not exact). */

@@ -359,14 +359,12 @@ describe.each(DIALECTS)('/api/v1 lighting configuration (%s)', (dialect) => {
     });
     expect(put.status).toBe(200);
     // An edit of the controller's part keeps the hardware as written.
-    const zone = { ...TOWN.zones[0], name: 'Rue de Paris (renamed)' };
-    const edit = await c.request<LightingJson>(
-      'PUT',
-      c.url(`/zones/${zone.id ?? ''}`, GARE_LAMPS),
-      {
-        body: zone,
-      },
-    );
+    const first = TOWN.zones[0];
+    if (first === undefined) throw new Error('the test town has zones');
+    const zone = { ...first, name: 'Rue de Paris (renamed)' };
+    const edit = await c.request<LightingJson>('PUT', c.url(`/zones/${zone.id}`, GARE_LAMPS), {
+      body: zone,
+    });
     expect(edit.status).toBe(200);
     expect(edit.body.desired?.lighting).toMatchObject(hardware);
     // A key that is neither the controller's nor the module's is still a typo.

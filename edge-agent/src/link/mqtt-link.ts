@@ -72,6 +72,8 @@ export class MqttLink {
   readonly #window: number;
   /** Deletes at the cloud's `ingested` message rather than at PUBACK. */
   readonly #cloudAck: boolean;
+  /** The resend check's first interval (`resendAfterMs`, default 30 s). */
+  readonly #resendBaseMs: number;
   #client: MqttClient | null = null;
   #connected = false;
   #stopped = true;
@@ -104,6 +106,7 @@ export class MqttLink {
     this.#backoff = new Backoff(options.reconnect.minMs, options.reconnect.maxMs, options.random);
     this.#window = options.inflightWindow ?? 32;
     this.#cloudAck = options.outbox.deleteOn === 'cloud-ack';
+    this.#resendBaseMs = options.resendAfterMs ?? 30_000;
     this.#throttle = new ReplayThrottle(options.replayPerSecond, options.clock);
   }
 
@@ -243,7 +246,7 @@ export class MqttLink {
     this.#flushState();
     this.#pump();
     this.#resendWatch = null;
-    this.#resendMs = this.#o.resendAfterMs ?? 30_000;
+    this.#resendMs = this.#resendBaseMs;
     this.#scheduleResendCheck();
   }
 
@@ -276,12 +279,12 @@ export class MqttLink {
       !this.#live.some((e) => e.id === oldest.id);
     if (!sent) {
       this.#resendWatch = null;
-      this.#resendMs = this.#o.resendAfterMs ?? 30_000;
+      this.#resendMs = this.#resendBaseMs;
       return;
     }
     if (this.#resendWatch !== oldest.id) {
       this.#resendWatch = oldest.id;
-      this.#resendMs = this.#o.resendAfterMs ?? 30_000;
+      this.#resendMs = this.#resendBaseMs;
       return;
     }
     this.#o.log.warn(
@@ -292,7 +295,7 @@ export class MqttLink {
     this.#replayCursor = 0;
     this.#replayDone = false;
     this.#liveIds.clear();
-    this.#resendMs = Math.min(this.#resendMs * 2, 16 * (this.#o.resendAfterMs ?? 30_000));
+    this.#resendMs = Math.min(this.#resendMs * 2, 16 * this.#resendBaseMs);
     this.#pump();
   }
 

@@ -44,6 +44,7 @@ import type { TimeSeriesStore } from './timeseries/time-series-store.js';
 import type { Schema } from './storage/schema.js';
 import { WeatherRelay } from './weather/weather-relay.js';
 import { weatherRoutes } from './weather/weather-routes.js';
+import { webRoutes } from './web/web-routes.js';
 import { WeatherSettings } from './weather/weather-settings.js';
 
 /** A domain: an encapsulated fastify plugin that receives the app context as `opts.ctx`. */
@@ -71,6 +72,7 @@ const DOMAINS: readonly DomainPlugin[] = [
   { name: 'energy', prefix: '/api/v1', plugin: energyPlugin },
   { name: 'lockers', prefix: '/api/v1', plugin: lockersPlugin },
   { name: 'lighting', prefix: '/api/v1', plugin: lightingPlugin },
+  { name: 'web', prefix: '', plugin: webRoutes },
 ];
 
 const isFunction = (v: unknown): v is (...args: never[]) => unknown => typeof v === 'function';

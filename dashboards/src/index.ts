@@ -1,1 +1,1 @@
-export {};
+export { DASHBOARD_MOUNTS, type DashboardMount } from './mounts.js';

@@ -60,4 +60,9 @@ export default tseslint.config(
       globals: globals.node,
     },
   },
+  {
+    // The web pages run in browsers, as ES modules with no build step.
+    files: ['dashboards/pages/**/*.js'],
+    languageOptions: { sourceType: 'module', globals: globals.browser },
+  },
 );

@@ -6,6 +6,7 @@ import { brokerCommand } from './commands/broker.js';
 import { deviceCommand } from './commands/device.js';
 import { simLightingCommand } from './commands/sim-lighting.js';
 import { startCommand } from './commands/start.js';
+import { userCommand } from './commands/user.js';
 import { simMain } from '@hameau/firmware-sim';
 import type { CliIo, ExitCode } from './io.js';
 
@@ -17,6 +18,7 @@ const COMMANDS: Record<
   broker: { summary: 'run the MQTT broker (configured by HAMEAU_* variables)', run: brokerCommand },
   device: { summary: 'add, list or remove device identities in the registry', run: deviceCommand },
   account: { summary: 'add a cloud or observer service account', run: accountCommand },
+  user: { summary: 'add, list or disable console users, reset a password', run: userCommand },
   api: { summary: 'run the cloud API (HAMEAU_API_*, DATABASE_URL)', run: apiCommand },
   agent: { summary: "run a site's edge agent (--config site.yaml)", run: agentCommand },
   sim: {

@@ -115,6 +115,9 @@ export class LockerTown {
   #testerPassword = '';
   readonly #log = pino({ level: logLevel });
 
+  /** `doorOpenAlarmMinutes`: the agent's `door-left-open` delay (its default, 5, when unset). */
+  constructor(readonly options: { readonly doorOpenAlarmMinutes?: number } = {}) {}
+
   async start(): Promise<void> {
     const { endpoints } = await this.bank.start();
     const gatewayPort = endpoints[0]?.transport === 'tcp' ? endpoints[0].port : 0;
@@ -183,6 +186,9 @@ export class LockerTown {
           ],
           boxes: BOXES.map((b) => ({ ...b, bus: 'main' })),
           kiosk: { host: '127.0.0.1', port: this.kioskPort, terminal: 'kiosk' },
+          ...(this.options.doorOpenAlarmMinutes !== undefined && {
+            doorOpenAlarmMinutes: this.options.doorOpenAlarmMinutes,
+          }),
         },
       },
     };

@@ -33,6 +33,7 @@ import { energyPlugin } from './energy/energy-plugin.js';
 import { lightingPlugin } from './lighting/lighting-plugin.js';
 import { LockerOptions } from './lockers/locker-settings.js';
 import { lockersPlugin } from './lockers/lockers-plugin.js';
+import { usersPlugin } from './users/users-plugin.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health-routes.js';
 import { registerOpenApi } from './http/openapi.js';
@@ -67,6 +68,7 @@ const DOMAINS: readonly DomainPlugin[] = [
   { name: 'alarms', prefix: '/api/v1', plugin: alarmsPlugin },
   { name: 'device-config', prefix: '/api/v1', plugin: deviceConfigPlugin },
   { name: 'tokens', prefix: '/api/v1', plugin: tokenRoutes },
+  { name: 'users', prefix: '/api/v1', plugin: usersPlugin },
   { name: 'mqtt-accounts', prefix: '/api/v1', plugin: accountRoutes },
   { name: 'audit', prefix: '/api/v1', plugin: auditRoutes },
   { name: 'energy', prefix: '/api/v1', plugin: energyPlugin },

@@ -33,6 +33,9 @@ export {
 export type { ApiTokenInfo } from './auth/token-store.js';
 export { BOOTSTRAP_TOKEN_NAME, ensureAdminToken } from './auth/bootstrap-admin-token.js';
 export { generateApiToken, hashApiToken } from './auth/api-token.js';
+export { CreateUserInput, UserService, type UserWithPassword } from './users/user-service.js';
+export { UserName, UserRole, type User } from './users/user.js';
+export { LoginInput, SESSION_TTL_MS, SessionService } from './users/session-service.js';
 
 export { CreateDeviceInput, DeviceService, type CreatedDevice } from './devices/device-service.js';
 export { deviceStatusStore, type DeviceStatus } from './devices/device-status-store.js';

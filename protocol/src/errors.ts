@@ -102,6 +102,11 @@ export const ERROR_CODES = {
     http: 404,
     summary: 'The desired lighting configuration has no zone, program or event with this id.',
   },
+  USER_NOT_FOUND: { http: 404, summary: 'No console user with this name.' },
+  LOGIN_THROTTLED: {
+    http: 429,
+    summary: 'Too many failed sign-ins for this username or address: wait and try again.',
+  },
 } as const satisfies Record<string, { http: number; summary: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -52,6 +52,10 @@ export class TokenService {
     };
     try {
       await this.#db.transaction().execute(async (trx) => {
+        // A token and a console user never share a name: it is the actor of their audit rows.
+        if (await userNameTaken(trx, name)) {
+          throw new HameauError('TOKEN_EXISTS', `a console user is named ${name}`, { name });
+        }
         await tokenStore.insert(trx, { ...info, hash: hashApiToken(token) });
         await recordAudit(trx, info.createdAt, {
           actor,
@@ -69,10 +73,17 @@ export class TokenService {
     return { ...info, token };
   }
 
-  /** The caller a bearer token stands for, or null when it is unknown, malformed or revoked. */
+  /**
+   * The caller a bearer token stands for, or null when it is unknown, malformed, revoked or (a
+   * console session) expired.
+   */
   async authenticate(token: string): Promise<Caller | null> {
     if (!looksLikeApiToken(token)) return null;
-    const info = await tokenStore.findActiveByHash(this.#db, hashApiToken(token));
+    const info = await tokenStore.findActiveByHash(
+      this.#db,
+      hashApiToken(token),
+      this.#clock.now(),
+    );
     return info ? { role: info.role, name: info.name, tokenId: info.id } : null;
   }
 
@@ -102,4 +113,13 @@ export class TokenService {
   hasActiveAdmin(): Promise<boolean> {
     return tokenStore.hasActiveRole(this.#db, 'admin');
   }
+}
+
+async function userNameTaken(db: Kysely<Schema>, name: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('users')
+    .select('name')
+    .where('name', '=', name)
+    .executeTakeFirst();
+  return row !== undefined;
 }

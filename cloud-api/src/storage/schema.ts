@@ -14,6 +14,7 @@ import type {
   LockerReservationHistoryTable,
   LockerReservationsTable,
 } from '../lockers/locker-tables.js';
+import type { UsersTable } from '../users/user-tables.js';
 
 /**
  * Tables of the cloud database, as Kysely sees them. Every timestamp is integer milliseconds
@@ -43,6 +44,7 @@ export interface Schema {
   locker_reservation_history: LockerReservationHistoryTable;
   lighting_zone_levels: LightingZoneLevelsTable;
   lighting_nights: LightingNightsTable;
+  users: UsersTable;
 }
 
 /** One place in town with one edge agent box. */
@@ -89,7 +91,10 @@ export interface DeviceStatusTable {
   updated_at: number;
 }
 
-/** Bearer tokens for the HTTP API; `hash` is the sha256 of the token, hex. */
+/**
+ * Bearer tokens for the HTTP API; `hash` is the sha256 of the token, hex. A console session is a
+ * token with its person's `user_name` and an `expires_at`; an admin-made token has neither.
+ */
 export interface ApiTokensTable {
   id: string;
   name: string;
@@ -97,6 +102,8 @@ export interface ApiTokensTable {
   hash: string;
   created_at: number;
   revoked_at: number | null;
+  user_name: string | null;
+  expires_at: number | null;
 }
 
 /** Every mutating admin action, in order. `details` is a JSON object as text. */

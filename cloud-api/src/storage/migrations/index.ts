@@ -7,6 +7,7 @@ import { deviceConfigMigration } from './0005-device-config.js';
 import { energyMigration } from './0006-energy.js';
 import { lockersMigration } from './0007-lockers.js';
 import { lightingMigration } from './0008-lighting.js';
+import { usersMigration } from './0009-users.js';
 
 /**
  * Every migration, by name. Names sort in the order they run, so a new one takes the next
@@ -22,4 +23,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0006-energy': energyMigration,
   '0007-lockers': lockersMigration,
   '0008-lighting': lightingMigration,
+  '0009-users': usersMigration,
 });

@@ -31,6 +31,7 @@ import { deviceConfigPlugin } from './device-config/device-config-plugin.js';
 import { deviceRoutes } from './devices/device-routes.js';
 import { energyPlugin } from './energy/energy-plugin.js';
 import { lightingPlugin } from './lighting/lighting-plugin.js';
+import { publicFeedPlugin } from './public-feed/public-feed-plugin.js';
 import { LockerOptions } from './lockers/locker-settings.js';
 import { lockersPlugin } from './lockers/lockers-plugin.js';
 import { usersPlugin } from './users/users-plugin.js';
@@ -74,6 +75,7 @@ const DOMAINS: readonly DomainPlugin[] = [
   { name: 'energy', prefix: '/api/v1', plugin: energyPlugin },
   { name: 'lockers', prefix: '/api/v1', plugin: lockersPlugin },
   { name: 'lighting', prefix: '/api/v1', plugin: lightingPlugin },
+  { name: 'public-feed', prefix: '/api/v1', plugin: publicFeedPlugin },
   { name: 'web', prefix: '', plugin: webRoutes },
 ];
 

@@ -102,6 +102,10 @@ export const ERROR_CODES = {
     http: 404,
     summary: 'The desired lighting configuration has no zone, program or event with this id.',
   },
+  PUBLIC_FEED_FULL: {
+    http: 503,
+    summary: 'The public live feed has as many viewers as it serves; retry later.',
+  },
   USER_NOT_FOUND: { http: 404, summary: 'No console user with this name.' },
   LOGIN_THROTTLED: {
     http: 429,

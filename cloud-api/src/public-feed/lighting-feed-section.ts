@@ -1,0 +1,148 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { deviceConfigStore } from '../device-config/device-config-store.js';
+import { deviceStore } from '../devices/device-store.js';
+import { apiSchemas } from '../http/api-schemas.js';
+import { isoTime } from '../http/common-schemas.js';
+import type { IngestedMessage } from '../ingestion/ingested-message.js';
+import { LIGHTING_EVENT_TYPES } from '../lighting/lighting-events.js';
+import type { LightingReportService } from '../lighting/lighting-report-service.js';
+import { lightingSectionOf } from '../lighting/lighting-section.js';
+import type { ZoneLevel } from '../lighting/lighting-store.js';
+import type { Schema } from '../storage/schema.js';
+import { round } from '../energy/energy-schemas.js';
+import { defineSection } from './feed-section.js';
+
+/** The longest reason line sent: the page shows one line, not the technician's whole trace. */
+const REASON_CHARS = 160;
+
+const ZoneView = z
+  .object({
+    site: z.string(),
+    device: z.string(),
+    zone: z.string(),
+    name: z.string().nullable().describe("The zone's name in its controller's configuration"),
+    level: z.number().int().min(0).max(100),
+    mode: z.string().describe('`off`, `program`, `event`, `override` or `failsafe`'),
+    reason: z.string().nullable().describe('The line of the reason trace that set the level'),
+    changedAt: z.iso.datetime(),
+  })
+  .strict();
+
+/** The lighting section: each zone's level and why, and the last night's savings. */
+export const LightingFeedView = z
+  .object({
+    zones: z.array(ZoneView),
+    litZones: z.number().int(),
+    averageLitLevel: z.number().nullable().describe('Mean level of the lit zones, %'),
+    lastNight: z
+      .object({
+        night: z.string().describe('The local date the night started on'),
+        savingsPct: z.number().nullable().describe('Energy saved against full power, %'),
+        energyWh: z.number(),
+        baselineWh: z.number().describe('The same lamps at 100 % over the same hours'),
+        zones: z.number().int(),
+      })
+      .strict()
+      .nullable()
+      .describe('The latest night a controller summed up (at switch-off); null before any'),
+  })
+  .strict()
+  .register(apiSchemas, { id: 'PublicLightingSection' });
+export type LightingFeedView = z.output<typeof LightingFeedView>;
+
+export interface LightingFeedDeps {
+  readonly db: Kysely<Schema>;
+  /** The lighting domain's report service: levels and savings, as the console reads them. */
+  readonly reports: LightingReportService;
+}
+
+const LIGHTING_EVENTS = new Set<string>(LIGHTING_EVENT_TYPES);
+
+/**
+ * The lighting zones of every controller at their last reported level, and the savings of the
+ * last night summarised. A level-changed or night-summary event may change them.
+ */
+export function lightingFeedSection(deps: LightingFeedDeps) {
+  return defineSection({
+    key: 'lighting',
+    schema: LightingFeedView,
+    // Zone names come from the desired configuration, which technicians edit outside ingestion.
+    refreshMs: 300_000,
+    triggers: (m: IngestedMessage) => m.kind === 'event' && LIGHTING_EVENTS.has(m.type),
+    async compute(): Promise<LightingFeedView> {
+      const controllers = (await deviceStore.list(deps.db)).filter((d) => d.kind === 'lighting');
+      const zones: LightingFeedView['zones'] = [];
+      for (const c of controllers) {
+        const names = await zoneNames(deps.db, c);
+        for (const level of await deps.reports.levels(c)) {
+          zones.push({
+            site: level.site,
+            device: level.device,
+            zone: level.zone,
+            name: names.get(level.zone) ?? null,
+            level: level.level,
+            mode: level.mode,
+            reason: reasonOf(level),
+            changedAt: isoTime(level.changedAt),
+          });
+        }
+      }
+      const lit = zones.filter((z) => z.level > 0);
+      const savings = await deps.reports.savings({});
+      const last = savings.nights.at(-1);
+      return {
+        zones,
+        litZones: lit.length,
+        averageLitLevel:
+          lit.length === 0 ? null : round(lit.reduce((s, z) => s + z.level, 0) / lit.length, 1),
+        lastNight:
+          last === undefined
+            ? null
+            : {
+                night: last.night,
+                savingsPct: last.savingsPct === null ? null : round(last.savingsPct, 1),
+                energyWh: round(last.energyWh, 1),
+                baselineWh: round(last.baselineWh, 1),
+                zones: last.zones.length,
+              },
+      };
+    },
+  });
+}
+
+/** Zone id → name, from the controller's newest desired lighting section. */
+async function zoneNames(
+  db: Kysely<Schema>,
+  key: { readonly site: string; readonly device: string },
+): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  const section = lightingSectionOf((await deviceConfigStore.latest(db, key))?.config);
+  const zones = section?.zones;
+  if (!Array.isArray(zones)) return names;
+  for (const zone of zones as unknown[]) {
+    if (typeof zone !== 'object' || zone === null) continue;
+    const { id, name } = zone as { id?: unknown; name?: unknown };
+    if (typeof id === 'string' && typeof name === 'string') names.set(id, name);
+  }
+  return names;
+}
+
+/** Which stage of the trace decided, by mode (docs/lighting.md, "Reason trace"). */
+const DECIDING_STAGE: Readonly<Record<string, RegExp>> = {
+  off: /^astro:/,
+  program: /^calendar:/,
+  event: /^events? /,
+  override: /^override /,
+  failsafe: /^failsafe:/,
+};
+
+/** The trace line that explains the level: the stage of its mode (the last such line). */
+export function reasonOf(level: Pick<ZoneLevel, 'mode' | 'reasons'>): string | null {
+  const stage = DECIDING_STAGE[level.mode];
+  const line =
+    (stage === undefined ? undefined : level.reasons.findLast((r) => stage.test(r))) ??
+    level.reasons[0];
+  if (line === undefined) return null;
+  return line.length > REASON_CHARS ? `${line.slice(0, REASON_CHARS - 1)}…` : line;
+}

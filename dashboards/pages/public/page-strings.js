@@ -1,0 +1,36 @@
+// The page's own strings; each section brings its own (sections/*.js).
+
+export const PAGE_STRINGS = {
+  fr: {
+    locale: 'fr-FR',
+    title: 'Énergie de la commune',
+    subtitle: 'En direct, pour tous les habitants',
+    skip: 'Aller aux chiffres',
+    footer: 'Relevés des compteurs de la commune, sans inscription.',
+    footerDefinitions: 'Définitions',
+    footerApi: 'API ouverte',
+    connecting: 'Connexion…',
+    live: 'En direct · mis à jour à {time}',
+    liveNoData: 'En direct',
+    reconnecting: 'Reconnexion… · dernière mise à jour à {time}',
+    offline: 'Hors ligne · dernière mise à jour à {time}',
+    offlineNoData: 'Hors ligne · nouvel essai bientôt',
+    unavailable: 'Donnée indisponible pour le moment.',
+  },
+  en: {
+    locale: 'en-GB',
+    title: 'Town energy',
+    subtitle: 'Live, for every resident',
+    skip: 'Skip to the figures',
+    footer: 'Readings of the town’s meters, no sign-in needed.',
+    footerDefinitions: 'Definitions',
+    footerApi: 'Open API',
+    connecting: 'Connecting…',
+    live: 'Live · updated at {time}',
+    liveNoData: 'Live',
+    reconnecting: 'Reconnecting… · last update at {time}',
+    offline: 'Offline · last update at {time}',
+    offlineNoData: 'Offline · trying again soon',
+    unavailable: 'Not available right now.',
+  },
+};

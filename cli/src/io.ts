@@ -1,3 +1,5 @@
+import type { Clock } from '@hameau/protocol';
+
 /** Where a command reads its environment and writes its output; injected so tests can run it. */
 export interface CliIo {
   readonly env: NodeJS.ProcessEnv;
@@ -5,6 +7,8 @@ export interface CliIo {
   err(line: string): void;
   /** Resolves when the user asks the program to stop (Ctrl-C, SIGTERM). */
   readonly stopSignal?: Promise<string>;
+  /** The agent's clock (`hameau agent`); the system clock when absent. */
+  readonly clock?: Clock;
 }
 
 /** A command's exit code: 0 success, 1 failure while running, 2 bad usage or config. */

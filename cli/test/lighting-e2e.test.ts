@@ -1,26 +1,36 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { parseBrokerConfig, startBroker, type RunningBroker } from '@hameau/broker';
-import { parseApiConfig, startApiServer, type RunningApi } from '@hameau/cloud-api';
 import { LampNodeGroup } from '@hameau/firmware-sim';
 import { systemClock } from '@hameau/protocol';
+import {
+  CABINET_DEVICE as DEVICE,
+  CABINET_SITE as SITE,
+  CABINET_ZONE_NODES as ZONE_NODES,
+  cabinetNodeGroup,
+  cabinetSite,
+  startCabinetCloud,
+  type CabinetCloud,
+} from '../../bench/src/lighting/cabinet-town.js';
 import { main } from '../src/main.js';
-import { freePort } from '../../broker/test/private-redis.js';
+import { clockFrom } from './helpers/clock-from.js';
 import type { CommandView } from './lockers-e2e-town.js';
 
-const SITE = 'senlis';
-const DEVICE = 'lamps-centre';
 /** Generous: every wait is for an outcome, on real time, on a loaded machine. */
 const WAIT = { timeout: 15_000, interval: 50 };
 const logLevel = process.env.HAMEAU_TEST_LOG ?? 'silent';
-/** Two zones: the override targets `rue` only, `place` must not move. */
-const ZONE_NODES = { rue: ['rue-01', 'rue-02'], place: ['place-01'] } as const;
 const OVERRIDE_LEVEL = 37;
 /** The nodes' level before the agent runs. */
 const STALE_LEVEL = 3;
+/**
+ * The agent's wall clock starts here, a Thursday night in January at 01:30 in Senlis: hours
+ * from sunset and sunrise and from any step of the program, so no switch-on, switch-off or
+ * step can fall inside the test, whatever the hour it runs. It is in the past, so the API's
+ * commands (their expiry on the API's real clock) are never expired for the agent.
+ */
+const AGENT_START = Date.parse('2026-01-15T01:30:00+01:00');
 
 /** A zone's level as the API reports it. */
 interface ZoneLevelView {
@@ -32,45 +42,33 @@ interface ZoneLevelView {
 }
 
 /**
- * A street-lighting cabinet of a town, all real programs in this process and on real time: the
+ * A street-lighting cabinet of a town (`bench/src/lighting/cabinet-town.ts`, the same one
+ * `bench:lighting` times overrides on), all real programs in this process and on real time: the
  * API (SQLite, MQTT ingestion), our broker authenticating from its registry, three simulated
- * lamp nodes behind a Modbus TCP gateway, and the cabinet's agent run through the CLI. A
- * technician overrides a zone through the API, the node follows, the trace says why; clearing
- * it gives the zone back to its program.
+ * lamp nodes behind a Modbus TCP gateway, and the cabinet's agent run through the CLI, its
+ * clock set to a night. A technician overrides a zone through the API, the node follows, the
+ * trace says why; clearing it gives the zone back to its program.
  */
 describe('street lighting end to end: API override → broker → agent → lamp nodes, and back', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hameau-lighting-e2e-'));
   const log = pino({ level: logLevel });
-  const nodes = new LampNodeGroup(
-    {
-      id: 'cabinet',
-      tcp: { port: 0 },
-      nodes: [
-        // A level no decision gives (under every class minimum, not off): only a write by the
-        // agent moves it, whatever the program says at the hour the test runs.
-        { id: 'rue-01', unit: 1, ratedW: 60, level: STALE_LEVEL },
-        { id: 'rue-02', unit: 2, ratedW: 60, level: STALE_LEVEL },
-        { id: 'place-01', unit: 11, ratedW: 90, level: STALE_LEVEL },
-      ],
-    },
-    { clock: systemClock, log },
-  );
-  let api: RunningApi | null = null;
-  let broker: RunningBroker | null = null;
+  // At a level no decision gives (under every class minimum, not off): only a write by the
+  // agent moves it.
+  const nodes = new LampNodeGroup(cabinetNodeGroup(STALE_LEVEL), { clock: systemClock, log });
+  let cloud: CabinetCloud | null = null;
   let stopAgent: (() => Promise<number>) | null = null;
   const agentErr: string[] = [];
-  let adminToken = '';
   /** What the program says for each zone, as the agent first announced it. */
   const programLevel = new Map<string, number>();
   let overrideCommand = '';
   let overrideId = '';
 
   const http = (method: string, path: string, body?: unknown): Promise<Response> => {
-    if (api === null) throw new Error('the API is not running');
-    return fetch(`${api.url}${path}`, {
+    if (cloud === null) throw new Error('the API is not running');
+    return fetch(`${cloud.api.url}${path}`, {
       method,
       headers: {
-        authorization: `Bearer ${adminToken}`,
+        authorization: `Bearer ${cloud.adminToken}`,
         ...(body !== undefined && { 'content-type': 'application/json' }),
       },
       ...(body !== undefined && { body: JSON.stringify(body) }),
@@ -92,78 +90,17 @@ describe('street lighting end to end: API override → broker → agent → lamp
   beforeAll(async () => {
     const { endpoints } = await nodes.start();
     const gatewayPort = endpoints[0]?.transport === 'tcp' ? endpoints[0].port : 0;
-    const brokerPort = await freePort();
-    api = await startApiServer(
-      parseApiConfig({
-        host: '127.0.0.1',
-        port: 0,
-        dataDir: dir,
-        mqtt: { url: `mqtt://127.0.0.1:${brokerPort}`, batchMaxDelayMs: 20 },
-      }),
-      { log },
-    );
-    adminToken = readFileSync(join(dir, 'admin-token'), 'utf8').trim();
-    const created = await api.app.hameau.devices.create(
-      { site: SITE, device: DEVICE, kind: 'lighting' },
-      'test',
-    );
-    broker = await startBroker(
-      parseBrokerConfig({
-        host: '127.0.0.1',
-        mqttPort: brokerPort,
-        wsPort: null,
-        httpPort: null,
-        dataDir: dir,
-        credentials: 'registry',
-      }),
-      { log },
-    );
-    await vi.waitFor(() => {
-      expect(api?.ingestion?.connected).toBe(true);
-    }, WAIT);
+    const started = await startCabinetCloud({ dir, log, batchMaxDelayMs: 20 });
+    cloud = started;
 
-    writeFileSync(join(dir, 'agent-password'), `${created.mqtt.password}\n`, { mode: 0o600 });
-    // JSON is YAML: the file goes through the same loader and checks as a town's site.yaml.
-    const site = {
-      site: SITE,
-      device: DEVICE,
-      kind: 'lighting',
-      mqtt: {
-        url: `mqtt://127.0.0.1:${brokerPort}`,
-        passwordFile: 'agent-password',
-        reconnect: { minMs: 100, maxMs: 1000 },
-      },
-      outbox: { replayPerSecond: 5000, resendAfterSeconds: 2 },
+    writeFileSync(join(dir, 'agent-password'), `${started.agentPassword}\n`, { mode: 0o600 });
+    const site = cabinetSite({
+      mqttUrl: started.mqttUrl,
+      password: { file: 'agent-password' },
+      gatewayPort,
       dataDir: join(dir, 'agent'),
-      log: { level: logLevel },
-      modules: {
-        lighting: {
-          site: { latitude: 49.2069, longitude: 2.5865, timeZone: 'Europe/Paris' },
-          zones: [
-            { id: 'rue', name: 'Rue de la République', class: 'M4' },
-            { id: 'place', name: 'Place du Parvis', class: 'P3' },
-          ],
-          buses: [
-            {
-              type: 'modbus',
-              id: 'cabinet',
-              transport: 'tcp',
-              host: '127.0.0.1',
-              port: gatewayPort,
-              timeoutMs: 1000,
-              reconnect: { minMs: 100, maxMs: 1000 },
-              nodes: [
-                { id: 'rue-01', unitId: 1 },
-                { id: 'rue-02', unitId: 2 },
-                { id: 'place-01', unitId: 11 },
-              ],
-            },
-          ],
-          zoneNodes: ZONE_NODES,
-          clock: { source: 'assume-synced' },
-        },
-      },
-    };
+      logLevel,
+    });
     const configFile = join(dir, 'site.yaml');
     writeFileSync(configFile, JSON.stringify(site, null, 2));
 
@@ -174,6 +111,7 @@ describe('street lighting end to end: API override → broker → agent → lamp
       out: () => undefined,
       err: (line) => agentErr.push(line),
       stopSignal,
+      clock: clockFrom(AGENT_START),
     });
     stopAgent = () => {
       signal('SIGTERM');
@@ -183,8 +121,7 @@ describe('street lighting end to end: API override → broker → agent → lamp
 
   afterAll(async () => {
     const exit = await stopAgent?.();
-    await api?.close();
-    await broker?.close();
+    await cloud?.close();
     await nodes.stop();
     rmSync(dir, { recursive: true, force: true });
     // After the cleanup, so a failure here leaves nothing running.
@@ -200,7 +137,13 @@ describe('street lighting end to end: API override → broker → agent → lamp
     const zones = await levels();
     for (const [zone, ids] of Object.entries(ZONE_NODES)) {
       const view = zones.get(zone);
-      expect(view?.mode).toMatch(/^(off|program)$/);
+      // The agent's night, on the default all-night program (the site gives none).
+      expect(view?.mode).toBe('program');
+      expect(view?.level).toBe(100);
+      // Decided on the agent's clock, not the machine's.
+      const at = Date.parse(view?.at ?? '');
+      expect(at).toBeGreaterThanOrEqual(AGENT_START);
+      expect(at).toBeLessThan(AGENT_START + 60_000);
       const level = view?.level ?? -1;
       programLevel.set(zone, level);
       // The level the API shows is what each node was told.

@@ -1,15 +1,18 @@
 /**
- * `npm run bench:lighting`: how fast the street-lighting controller decides: 50 zones × a year
+ * `npm run bench:lighting`: how fast the street-lighting controller decides (50 zones × a year
  * of minutes through the real `LightingController`, against a sun-only controller in the same
- * loop. The override latency (cloud API → lamp node register) has its place in the report and
- * is not measured yet. Printed as tables and written to docs/benchmarks.md.
+ * loop), and how long a technician's override takes from the cloud API to the lamp nodes'
+ * registers, on real time with everything real, against a bare MQTT publish and a bare Modbus
+ * write measured in the same run. Printed as tables and written to docs/benchmarks.md.
  */
 import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
 import { dayNumber, LightingController, ZonedTime } from '@hameau/edge-agent';
 import { BenchRun, runMain } from '../bench-run.js';
 import { benchConfig, benchWeather } from './bench-town.js';
 import { runDecisionLoop, type LoopResult } from './decision-loop.js';
-import { parseLightingOptions, USAGE } from './options.js';
+import { parseLightingOptions, USAGE, type LightingBenchOptions } from './options.js';
+import { measureOverrideLatency, type OverrideLatencyResult } from './override-latency.js';
 import {
   problemsOf,
   renderDocSection,
@@ -21,8 +24,39 @@ import { SunOnlyController } from './sun-only-controller.js';
 const DOC_PATH = fileURLToPath(new URL('../../../docs/benchmarks.md', import.meta.url));
 const MINUTE_MS = 60_000;
 const run = new BenchRun('bench:lighting');
+const log = (line: string): void => {
+  run.log(line);
+};
+/** Every component of the override path logs warnings and errors only, to stderr. */
+const componentLog = pino({ level: 'warn' }, pino.destination(2));
 
-function main(): number {
+function logLatency(latency: OverrideLatencyResult): void {
+  for (const [label, r] of [
+    ['Modbus write', latency.modbus],
+    ['bare MQTT', latency.mqtt],
+    ['API override', latency.override],
+  ] as const) {
+    const s = r.summary;
+    log(
+      `${label}: p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, max ${s.max.toFixed(1)} ms, ` +
+        `${r.failures.length} failed`,
+    );
+  }
+}
+
+async function overrideLatency(
+  options: LightingBenchOptions,
+): Promise<OverrideLatencyResult | null> {
+  if (options.overrides === 0) return null;
+  const latency = await measureOverrideLatency(
+    { samples: options.overrides, warmup: options.warmup, log, cloudPid: null },
+    componentLog,
+  );
+  logLatency(latency);
+  return latency;
+}
+
+async function main(): Promise<number> {
   const options = parseLightingOptions(process.argv.slice(2), process.env, DOC_PATH);
   if (options === 'help') {
     process.stdout.write(`${USAGE}\n`);
@@ -43,6 +77,7 @@ function main(): number {
 
   const baseline: LoopResult[] = [];
   const controller: LoopResult[] = [];
+  let latency: OverrideLatencyResult | null = null;
   let failure: unknown = null;
   try {
     // Untimed: a day of each, so both are compiled by the JIT before the clock starts.
@@ -61,6 +96,8 @@ function main(): number {
         `round ${round}: controller ${(c.wallMs / 1000).toFixed(2)} s (${(c.wallMs / b.wallMs).toFixed(2)}× sun-only)`,
       );
     }
+    // After the decisions, which are timed on this process's CPU alone.
+    latency = await overrideLatency(options);
   } catch (err) {
     failure = err;
   }
@@ -69,7 +106,7 @@ function main(): number {
     minutes,
     baseline,
     controller,
-    overrideLatency: null,
+    overrideLatency: latency,
   };
   if (failure === null) process.stdout.write(`\n${renderResults(results, options)}\n\n`);
   return run.publish({
@@ -80,10 +117,4 @@ function main(): number {
   });
 }
 
-// The executor turns a throw (bad options) into a rejection, which runMain reports.
-runMain(
-  () =>
-    new Promise<number>((resolve) => {
-      resolve(main());
-    }),
-);
+runMain(main);

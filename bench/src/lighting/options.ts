@@ -12,17 +12,24 @@ export interface LightingBenchOptions {
   readonly rounds: number;
   /** The year the simulated days are in. */
   readonly year: number;
+  /** Timed overrides through the API (0: the latency is left out); each floor takes as many. */
+  readonly overrides: number;
+  /** Untimed samples of each latency path first. */
+  readonly warmup: number;
   /** Markdown file whose `bench:lighting` section is replaced, or null to leave docs alone. */
   readonly docPath: string | null;
 }
 
 export const USAGE = `npm run bench:lighting -- [options]
 
-  --quick               a month (31 days), one round (iterating; docs untouched)
+  --quick               a month (31 days), one round, 20 overrides (iterating; docs untouched)
   --zones=N             zones decided each minute (default 50)
   --days=N              simulated days from 1 January (default 365: a year)
   --rounds=N            rounds of (sun-only baseline, real controller); median reported (default 3)
   --year=N              the simulated year (default 2026)
+  --overrides=N         timed overrides, API → lamp node register (default 80; quick 20;
+                        0 leaves the latency out); the two floors take as many samples
+  --warmup=N            untimed samples of each latency path first (default 5)
   --write / --no-write  update docs/benchmarks.md (default: full runs write, quick runs do not)
 
   HAMEAU_BENCH_QUICK=1 is the same as --quick.`;
@@ -43,6 +50,8 @@ export function parseLightingOptions(
       days: { type: 'string' },
       rounds: { type: 'string' },
       year: { type: 'string' },
+      overrides: { type: 'string' },
+      warmup: { type: 'string' },
       write: { type: 'boolean' },
       'no-write': { type: 'boolean' },
     },
@@ -55,9 +64,12 @@ export function parseLightingOptions(
   const days = whole('days', values.days, quick ? 31 : 365, 1);
   const rounds = whole('rounds', values.rounds, quick ? 1 : 3, 1);
   const year = whole('year', values.year, 2026, 1971);
+  const overrides = whole('overrides', values.overrides, quick ? 20 : 80, 0);
+  const warmup = whole('warmup', values.warmup, 5, 0);
+  if (overrides > 1000) problems.push(`--overrides: at most 1000, got ${overrides}`);
   if (days > 3660) problems.push(`--days: at most 3660, got ${days}`);
   if (year > 9999) problems.push(`--year: at most 9999, got ${year}`);
   const docPath = docPathOf(values, quick, defaultDocPath, problems);
   if (problems.length > 0) throw new ConfigError('bench:lighting options', problems);
-  return { quick, zones, days, rounds, year, docPath };
+  return { quick, zones, days, rounds, year, overrides, warmup, docPath };
 }

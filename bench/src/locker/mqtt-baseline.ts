@@ -29,7 +29,7 @@ function connect(url: string, username: string, password: string): Promise<MqttC
  * its publish) and the agent (command dispatch, durable writes, the driver) to this.
  */
 export async function measureMqtt(
-  cloud: BenchCloud,
+  cloud: Pick<BenchCloud, 'mqttUrl' | 'baselineLogin' | 'probeLogin'>,
   options: PathOptions,
   pauseMs: number,
 ): Promise<LatencyResult> {

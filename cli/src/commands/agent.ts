@@ -14,7 +14,11 @@ export async function agentCommand(argv: readonly string[], io: CliIo): Promise<
   );
   const registry = builtinModules();
   const config = loadAgentConfig(o.config, { modules: registry.list() });
-  const agent = await startAgent(config, { registry, env: io.env });
+  const agent = await startAgent(config, {
+    registry,
+    env: io.env,
+    ...(io.clock !== undefined && { clock: io.clock }),
+  });
   io.out(`agent ${config.site}/${config.device} running (${config.mqtt.url})`);
   const signal = await (io.stopSignal ?? untilSignal());
   io.out(`${signal}: stopping agent`);

@@ -26,6 +26,37 @@ const int = (what: string, min: number, max: number) =>
     .min(min, { error: `${what}: ${min}-${max}` })
     .max(max, { error: `${what}: ${min}-${max}` });
 
+const watts = (what: string, max: number) =>
+  z
+    .number({ error: `${what}: watts` })
+    .min(0, { error: `${what}: 0-${max} W` })
+    .max(max, { error: `${what}: 0-${max} W` });
+
+/**
+ * `energyChecks.cabinet`: the cabinet's real meter, read by the metering module on this agent,
+ * compared with the sum of the expected power of the zones it feeds plus an allowance.
+ */
+const CabinetCheckSchema = z.strictObject({
+  /** The metering module's id of the cabinet's meter (`modules.metering…meters[].id`). */
+  meter: Id('meter id'),
+  /** The zones behind that meter (default: every zone of the module). */
+  zones: z
+    .union([z.literal('all'), z.array(Id('zone id')).min(1, { error: 'at least one zone id' })], {
+      error: "'all' or a list of zone ids",
+    })
+    .default('all'),
+  /** What the meter sees besides the lamps: the cabinet's controller, contactors, losses. */
+  allowanceW: watts('allowanceW', 100_000).default(0),
+  /** A disagreement is beyond this share of the expected power… */
+  tolerancePct: int('tolerancePct', 1, 1000).default(25),
+  /** …and beyond this many watts (a floor for the day, when little is expected). */
+  toleranceW: watts('toleranceW', 100_000).default(50),
+  /** Held this long before `cabinet-power-mismatch` is raised. */
+  minutes: int('minutes', 1, 1440).default(10),
+  /** A reading older than this is not judged (the meter's poll interval, with a margin). */
+  maxAgeSeconds: int('maxAgeSeconds', 10, 86_400).default(300),
+});
+
 /** Why an override was given, for the console and the audit trail. */
 export const OverrideReason = z
   .string()
@@ -100,6 +131,8 @@ export function modulePart(drivers: LampNodeDrivers) {
             minutes: int('minutes', 1, 1440).default(10),
           })
           .prefault({}),
+        /** The cabinet's own meter against what its zones should draw (cabinet-check.ts). */
+        cabinet: CabinetCheckSchema.optional(),
       })
       .prefault({}),
     /** Cycles in a row a node must fail to answer before `node-unreachable`. */
@@ -133,6 +166,8 @@ export interface LightingConfig extends ModulePart {
 
 /** The clock settings of the module. */
 export type LightingClockConfig = LightingConfig['clock'];
+/** The cabinet meter check's settings. */
+export type CabinetCheckConfig = NonNullable<LightingConfig['energyChecks']['cabinet']>;
 /** The node fail-safe settings. */
 export type LightingFailsafeConfig = LightingConfig['failsafe'];
 
@@ -229,6 +264,18 @@ function checkAcross(own: ModulePart | null, control: LightingControlConfig | nu
       }
     });
   });
+
+  const cabinetZones = own.energyChecks.cabinet?.zones ?? 'all';
+  if (zones !== null && cabinetZones !== 'all') {
+    cabinetZones.forEach((zone, i) => {
+      if (!zones.has(zone)) {
+        issue(
+          ['energyChecks', 'cabinet', 'zones', i],
+          `expected a zone id (${zoneList}), found ${zone}`,
+        );
+      }
+    });
+  }
 
   const overrideIds = new Set<string>();
   own.overrides.forEach((o, i) => {

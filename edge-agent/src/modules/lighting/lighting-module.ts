@@ -63,6 +63,10 @@ export function createLightingModule(options: LightingModuleOptions = {}) {
             ctx.bus.on('weatherReceived', ({ payload }) => {
               if (weather.receive(payload).status === 'accepted') created.poke('weather');
             }),
+            // The cabinet's meter, read by the metering module (energyChecks.cabinet).
+            ctx.bus.on('metering.reading', (event) => {
+              created.meterReading(event);
+            }),
             ctx.onConfigChanged((next, version) => {
               changing = changing
                 .then(async () => {

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { Clock, TimerHandle } from '@hameau/protocol';
 import type { CommandMeta, ModuleContext } from '../../runtime/agent-module.js';
+import type { MeterReadingEvent } from '../metering/metering-events.js';
+import { CabinetCheck } from './cabinet-check.js';
 import { ClockSync, type ClockVerdict } from './clock-sync.js';
 import {
   isoDate,
@@ -52,6 +54,7 @@ export class LightingRuntime {
   #clockSync: ClockSync;
   #fleet: NodeFleet;
   readonly #alarms: LightingAlarms;
+  readonly #cabinet: CabinetCheck;
   readonly #ledger: ZoneLedger;
   readonly #reporter: ZoneReporter;
   readonly #commands: OverrideCommandDeps;
@@ -75,6 +78,7 @@ export class LightingRuntime {
     this.#alarms = new LightingAlarms(config, (type, severity, subject, data) => {
       deps.ctx.emit(type, severity, subject, data);
     });
+    this.#cabinet = new CabinetCheck(config.energyChecks.cabinet, deps.ctx);
     this.#ledger = new ZoneLedger(deps.ctx.state, deps.ctx.log, this.#maxGapMs(config));
     this.#reporter = new ZoneReporter(deps.ctx, this.#ledger);
     this.#commands = {
@@ -165,6 +169,11 @@ export class LightingRuntime {
     this.#ledger.save();
   }
 
+  /** A meter reading of the metering module (the agent bus's `metering.reading`). */
+  meterReading(event: MeterReadingEvent): void {
+    this.#cabinet.reading(event, this.#d.monotonic());
+  }
+
   /** The `override` command (override-commands.ts). */
   issueOverride(args: OverrideArgs, meta: CommandMeta): Record<string, unknown> {
     return issueOverride(this.#commands, args, meta);
@@ -225,6 +234,9 @@ export class LightingRuntime {
 
     const curve = this.#config.control.dimmingCurve;
     const ratedW = (id: string) => this.#nodeRatedW(id);
+    const cabinetZones = this.#cabinet.zones;
+    /** What the cabinet meter's zones should draw; null once one's lamps are unknown. */
+    let cabinetW: number | null = 0;
     for (const { zone, nodeIds } of this.#zones) {
       const decision = decisions.get(zone.id);
       if (decision === undefined) continue;
@@ -235,6 +247,10 @@ export class LightingRuntime {
         decision.level,
         curve,
       );
+      if (cabinetZones === 'all' || cabinetZones?.includes(zone.id) === true) {
+        const known = zone.lamps.length > 0 || nodeIds.every((id) => ratedW(id) !== null);
+        cabinetW = known && cabinetW !== null ? cabinetW + load.expectedW : null;
+      }
       this.#alarms.zone(
         {
           zoneId: zone.id,
@@ -269,6 +285,7 @@ export class LightingRuntime {
         this.#config.reportMinutes * 60_000,
       );
     }
+    this.#cabinet.judge(cabinetW, mono, this.#config.reportMinutes * 60_000);
     this.#ledger.save();
   }
 
@@ -331,6 +348,7 @@ export class LightingRuntime {
       this.#fleet = this.#newFleet(next);
     }
     this.#alarms.reconfigure(next);
+    this.#cabinet.reconfigure(next.energyChecks.cabinet);
     this.#ledger.maxGapMs = this.#maxGapMs(next);
     this.#d.overrides.setConfig(next.overrides);
     this.#setZones(next);

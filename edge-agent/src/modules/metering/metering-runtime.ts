@@ -1,6 +1,7 @@
 import { every, type Clock } from '@hameau/protocol';
 import type { ModuleContext } from '../../runtime/agent-module.js';
 import type { BusConfig, MeteringConfig } from './metering-config.js';
+import type { MeterReadingEvent } from './metering-events.js';
 import { BusLink } from './poller/bus-link.js';
 import { BusPoller } from './poller/bus-poller.js';
 import { MeterPoller } from './poller/meter-poller.js';
@@ -98,5 +99,8 @@ function ctxParts(ctx: ModuleContext<unknown>) {
     state: ctx.state,
     report: ctx.report.bind(ctx),
     emit: ctx.emit.bind(ctx),
+    onReading: (event: MeterReadingEvent) => {
+      ctx.bus.emit('metering.reading', event);
+    },
   };
 }

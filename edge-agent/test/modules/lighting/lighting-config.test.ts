@@ -148,6 +148,47 @@ describe('the lighting configuration', () => {
   });
 });
 
+describe('the cabinet meter check', () => {
+  it('takes a meter id and fills in its defaults', () => {
+    const config = LightingConfigSchema.parse({
+      ...lightingConfig(502),
+      energyChecks: { cabinet: { meter: 'cabinet-meter' } },
+    });
+    expect(config.energyChecks.cabinet).toEqual({
+      meter: 'cabinet-meter',
+      zones: 'all',
+      allowanceW: 0,
+      tolerancePct: 25,
+      toleranceW: 50,
+      minutes: 10,
+      maxAgeSeconds: 300,
+    });
+  });
+
+  it('lists its problems, zones it does not know among them', () => {
+    expect(
+      problems({
+        ...lightingConfig(502),
+        energyChecks: {
+          cabinet: { meter: 'Cabinet', allowanceW: -5, tolerancePct: 0, zones: ['rue-haute'] },
+        },
+      }),
+    ).toEqual([
+      'modules.lighting.energyChecks.cabinet.meter: meter id must be 1-40 lower-case letters, digits or inner dashes, found "Cabinet"',
+      'modules.lighting.energyChecks.cabinet.allowanceW: expected a number >= 0, found -5',
+      'modules.lighting.energyChecks.cabinet.tolerancePct: expected a number >= 1, found 0',
+    ]);
+    expect(
+      problems({
+        ...lightingConfig(502),
+        energyChecks: { cabinet: { meter: 'cabinet', zones: ['place', 'parc'] } },
+      }),
+    ).toEqual([
+      'modules.lighting.energyChecks.cabinet.zones[1]: expected a zone id (rue-haute, place), found parc',
+    ]);
+  });
+});
+
 describe('the refresh of the nodes', () => {
   it('is the re-assert period, or a third of the watchdog when that is shorter', () => {
     expect(refreshMs(5, { failureLevel: 100, watchdogSeconds: 300 })).toBe(100_000);

@@ -11,7 +11,10 @@ const Milliseconds = z.number().int().min(0).max(2_147_483_647);
  * - `no-answer`: the node hears nothing and never answers (a cut A/B pair, a dead radio);
  * - `reboot`: the node restarts (a power glitch, a firmware reset), an event: it is silent and
  *   its lamp off for `downMs`, then it powers up as real nodes do, at its system-failure level,
- *   having forgotten the commanded level, with the restarted bit set.
+ *   having forgotten the commanded level, with the restarted bit set;
+ * - `power-cut`: the node's supply is off (the cabinet's breaker tripped, a cable cut): silent,
+ *   its lamp off, its watchdog stopped, for as long as it lasts; when the supply returns it
+ *   powers up as after a `reboot`.
  *
  * Lasting faults are independent (a dead lamp and a stuck relay may coexist); injecting one
  * again restarts its duration.
@@ -22,6 +25,7 @@ function lampNodeFaultSchemas<T extends z.core.$ZodLooseShape>(extra: T) {
     z.object({ mode: z.literal('lamp-failure'), ...lasting }).strict(),
     z.object({ mode: z.literal('stuck-relay'), ...lasting }).strict(),
     z.object({ mode: z.literal('no-answer'), ...lasting }).strict(),
+    z.object({ mode: z.literal('power-cut'), ...lasting }).strict(),
     z
       .object({ mode: z.literal('reboot'), downMs: Milliseconds.max(600_000).default(0), ...extra })
       .strict(),

@@ -95,6 +95,18 @@ export class LampNodeGroup implements SimDevice {
     return found;
   }
 
+  /**
+   * The cabinet's breaker trips (`true`) or is reset: every node loses its supply (a lasting
+   * `power-cut` fault: silent, dark) and, when it returns, powers up on its failure level. The
+   * group's meters keep measuring: they sit upstream of the breaker, with the cabinet's standby.
+   */
+  tripFeed(tripped: boolean): void {
+    for (const node of this.nodes) {
+      if (tripped) node.inject({ mode: 'power-cut' });
+      else node.clearFault('power-cut');
+    }
+  }
+
   /** The meter with this id; throws if there is none. */
   meter(id: string): SimMeter {
     return findMeter(this.id, this.meters, id);

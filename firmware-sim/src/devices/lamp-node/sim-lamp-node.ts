@@ -80,6 +80,8 @@ export class SimLampNode implements ModbusUnit {
   #kickedAt: number;
   #watchdog: TimerHandle | null = null;
   #rebooting = false;
+  /** No supply (a `power-cut`): dark whatever the relay. */
+  #unpowered = false;
   #powerUpTimer: TimerHandle | null = null;
   #lampFailed = false;
   /** The level the lamp is held at by a stuck relay, or null. */
@@ -138,6 +140,8 @@ export class SimLampNode implements ModbusUnit {
 
   /** The level the lamp is at now, %. */
   get appliedLevel(): number {
+    // No supply, no light: not even through a welded relay.
+    if (this.#unpowered) return 0;
     if (this.#frozenLevel !== null) return this.#frozenLevel;
     if (this.#rebooting || !this.#relay) return 0;
     return this.#onFailureLevel ? this.#failureLevel : this.#level;
@@ -348,13 +352,10 @@ export class SimLampNode implements ModbusUnit {
   }
 
   #reboot(downMs: number): void {
+    // Without a supply there is nothing to restart; the node powers up when the supply returns.
+    if (this.#unpowered) return;
     this.#log.info({ downMs }, 'node restarting');
-    this.#cancelWatchdog();
-    if (this.#powerUpTimer !== null) this.#clock.clearTimeout(this.#powerUpTimer);
-    this.#powerUpTimer = null;
-    this.#change(() => {
-      this.#rebooting = true;
-    });
+    this.#powerDown(false);
     if (downMs === 0) {
       this.#powerUp();
       return;
@@ -365,10 +366,25 @@ export class SimLampNode implements ModbusUnit {
     }, downMs);
   }
 
+  /**
+   * Down: silent, no watchdog, no pending power-up; `unpowered` (a power cut) darkens the lamp
+   * even behind a stuck relay, which a restart of the node alone does not.
+   */
+  #powerDown(unpowered: boolean): void {
+    this.#cancelWatchdog();
+    if (this.#powerUpTimer !== null) this.#clock.clearTimeout(this.#powerUpTimer);
+    this.#powerUpTimer = null;
+    this.#change(() => {
+      this.#rebooting = true;
+      this.#unpowered = unpowered;
+    });
+  }
+
   /** Power-up: the commanded level is forgotten; the stored configuration is kept. */
   #powerUp(): void {
     this.#change(() => {
       this.#rebooting = false;
+      this.#unpowered = false;
       this.#level = this.#failureLevel;
       this.#relay = true;
       this.#onFailureLevel = true;
@@ -394,6 +410,10 @@ export class SimLampNode implements ModbusUnit {
       }
       case 'no-answer':
         this.#silent = on;
+        return;
+      case 'power-cut':
+        if (on) this.#powerDown(true);
+        else this.#powerUp();
         return;
     }
   }

@@ -195,6 +195,98 @@ describe('the cabinet meter follows its lamp nodes', () => {
     expect(group.power.powerW()).toBe(100);
   });
 
+  it('measures a stray load no node drives, integrated from the moment it appears', async () => {
+    const { group, clock } = await startGroup({
+      id: 'cabinet-9',
+      tcp: {},
+      noise: false,
+      nodes: [{ id: 'n1', unit: 1, ratedW: 100, level: 100, watchdogSeconds: 0 }],
+      meters: [
+        {
+          id: 'cab',
+          model: 'sdm120',
+          unit: 10,
+          noise: false,
+          load: { kind: 'lighting', standbyW: 10 },
+        },
+      ],
+    });
+    const meter = group.meter('cab');
+    await clock.advance(HOUR);
+    // A fault to earth on the feeder: the meter sees it, the node does not.
+    group.power.setStrayLoad(400);
+    expect(group.power.strayW).toBe(400);
+    expect(meter.snapshot().activePower).toBe(510);
+    expect(group.node('n1').powerW).toBe(100);
+    await clock.advance(HOUR);
+    group.power.setStrayLoad(0);
+    expect(meter.snapshot().activePower).toBe(110);
+    // 110 Wh, then 510 Wh
+    expect(meter.snapshot().importKwh).toBeCloseTo(0.11 + 0.51, 12);
+    expect(() => {
+      group.power.setStrayLoad(-1);
+    }).toThrow(RangeError);
+  });
+
+  it('a tripped feed silences and darkens every node; reset, they power up on their failure level', async () => {
+    const linear = [
+      { level: 0, power: 0 },
+      { level: 100, power: 100 },
+    ];
+    const { group, clock } = await startGroup({
+      id: 'cabinet-10',
+      tcp: {},
+      noise: false,
+      nodes: [
+        {
+          id: 'n1',
+          unit: 1,
+          ratedW: 100,
+          level: 40,
+          failureLevel: 80,
+          watchdogSeconds: 0,
+          curve: linear,
+        },
+        {
+          id: 'n2',
+          unit: 2,
+          ratedW: 100,
+          level: 60,
+          failureLevel: 80,
+          watchdogSeconds: 0,
+          curve: linear,
+        },
+      ],
+      meters: [
+        {
+          id: 'cab',
+          model: 'sdm120',
+          unit: 10,
+          noise: false,
+          load: { kind: 'lighting', standbyW: 10 },
+        },
+      ],
+    });
+    const meter = group.meter('cab');
+    await clock.advance(HOUR);
+    group.tripFeed(true);
+    // Upstream of the breaker, the meter still sees the cabinet's own consumption.
+    expect(meter.snapshot().activePower).toBe(10);
+    for (const node of group.nodes) {
+      expect(node.answer(readRequestPdu(3, 0, 4))).toEqual({ kind: 'none' });
+      expect(node.faults).toEqual([{ mode: 'power-cut', until: null }]);
+    }
+    // Nothing brings the lamps back while the supply is off.
+    await clock.advance(HOUR);
+    expect(group.nodes.map((n) => n.appliedLevel)).toEqual([0, 0]);
+    group.tripFeed(false);
+    expect(group.nodes.map((n) => n.snapshot().commandedLevel)).toEqual([80, 80]);
+    expect(meter.snapshot().activePower).toBe(170);
+    expect(group.node('n1').answer(readRequestPdu(3, 0, 1)).kind).toBe('reply');
+    // An hour at 10 + 40 + 60 W before the trip, an hour at the cabinet's 10 W during it.
+    expect(meter.snapshot().importKwh).toBeCloseTo(0.11 + 0.01, 12);
+  });
+
   it('lets any lighting cabinet load follow a group’s power', async () => {
     const clock = new ManualClock();
     const { group } = await startGroup(street({ tcp: {} }), clock);

@@ -233,6 +233,21 @@ describe('faults', () => {
     expect(readInput(node)[5]).toBe(0);
   });
 
+  it('power-cut: dark even behind a welded relay, a reboot does not end it, the supply does', async () => {
+    const { node, clock } = startedNode({ level: 30 });
+    node.inject({ mode: 'stuck-relay' });
+    node.inject({ mode: 'power-cut', durationMs: 10_000 });
+    expect([node.appliedLevel, node.powerW]).toEqual([0, 0]);
+    expect(node.answer(readRequestPdu(4, 0, 1))).toEqual({ kind: 'none' });
+    node.inject({ mode: 'reboot', downMs: 0 });
+    expect(node.snapshot().rebooting).toBe(true);
+    await clock.advance(10_000);
+    expect(node.faults.map((f) => f.mode)).toEqual(['stuck-relay']);
+    expect(node.snapshot().rebooting).toBe(false);
+    // Powered up: restarted and on its failure level, in the fault register.
+    expect((readInput(node)[5] ?? 0) & 0b1100).toBe(0b1100);
+  });
+
   it('injects scheduled faults at their time and refuses a bad one', async () => {
     const { node, clock } = startedNode({
       faults: [{ mode: 'lamp-failure', atMs: 1_000, durationMs: 1_000 }],

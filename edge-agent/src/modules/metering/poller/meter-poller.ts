@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { ModuleContext } from '../../../runtime/agent-module.js';
+import type { MeterReadingEvent } from '../metering-events.js';
 import type { ReadSpan } from '../models/plan-requests.js';
 import { CircuitBreaker, type BreakerOptions } from './circuit-breaker.js';
 import { CounterGuard } from './counter-guard.js';
@@ -30,6 +31,8 @@ export type MeterContext = Pick<
   'clock' | 'log' | 'state' | 'report' | 'emit'
 > & {
   readonly stream: string;
+  /** Told of every poll that got data (the agent bus's `metering.reading`). */
+  readonly onReading?: (event: MeterReadingEvent) => void;
 };
 
 /** The flag added to a reading in which an energy counter went backwards. */
@@ -80,6 +83,9 @@ export class MeterPoller {
     const now = this.#ctx.clock.now();
     this.health.record(reading, now);
     this.#updateBreaker(reading, now);
+    if (reading.gotData) {
+      this.#ctx.onReading?.({ meter: this.settings.id, at: now, values: reading.values });
+    }
     const resets = this.#guard.check(reading.values);
     if (resets.length > 0) {
       // One event per poll, however many counters of the meter went back together.

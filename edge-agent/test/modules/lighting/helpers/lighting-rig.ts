@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { pino } from 'pino';
-import { LampNodeGroup, type SimLampNode } from '@hameau/firmware-sim';
+import { LampNodeGroup, type MeterOptionsInput, type SimLampNode } from '@hameau/firmware-sim';
 import {
   ManualClock,
   TOPICS,
@@ -17,6 +17,7 @@ import {
 } from '../../../../src/modules/lighting/control/index.js';
 import { LightingConfigSchema } from '../../../../src/modules/lighting/lighting-config.js';
 import { createLightingModule } from '../../../../src/modules/lighting/lighting-module.js';
+import { createMeteringModule } from '../../../../src/modules/metering/metering-module.js';
 import type { LightingRuntime } from '../../../../src/modules/lighting/lighting-runtime.js';
 import { ModbusLampNodeBus } from '../../../../src/modules/lighting/nodes/modbus-lamp-node-bus.js';
 import { ModbusLampNodeBusConfig } from '../../../../src/modules/lighting/nodes/modbus-lamp-node-config.js';
@@ -102,10 +103,22 @@ export interface LightingSim {
   stop(): Promise<void>;
 }
 
-/** Starts the nodes at 0 % (commanded before start), on their factory fail-safe. */
-export async function startSim(clock = new ManualClock(AFTERNOON)): Promise<LightingSim> {
+/**
+ * Starts the nodes at 0 % (commanded before start), on their factory fail-safe; `meters` go on
+ * the same line (a cabinet meter: `load: {kind: 'lighting'}` follows the nodes' power).
+ */
+export async function startSim(
+  clock = new ManualClock(AFTERNOON),
+  meters?: readonly MeterOptionsInput[],
+): Promise<LightingSim> {
   const group = new LampNodeGroup(
-    { id: 'cabinet-1', tcp: {}, noise: false, nodes: NODES.map((n) => ({ ...n, level: 0 })) },
+    {
+      id: 'cabinet-1',
+      tcp: {},
+      noise: false,
+      nodes: NODES.map((n) => ({ ...n, level: 0 })),
+      ...(meters !== undefined && { meters: [...meters] }),
+    },
     { clock, log: pino({ level: 'silent' }) },
   );
   const { endpoints } = await group.start();
@@ -161,8 +174,8 @@ export interface LightingAgent {
   idle(): Promise<void>;
   /** Events so far, oldest first, optionally of one type. */
   events(type?: string): SentEvent[];
-  /** `lighting` telemetry so far, optionally of one zone. */
-  telemetry(zone?: string): TelemetryPayload[];
+  /** Telemetry of `stream` (`lighting` by default) so far, optionally of one source (a zone). */
+  telemetry(zone?: string, stream?: string): TelemetryPayload[];
   /** Hands a command to the runtime as the link would; returns its id. */
   command(name: string, args: Record<string, unknown>, id?: string): string;
   results(id: string): CommandResultPayload[];
@@ -182,6 +195,11 @@ export interface AgentOptions {
   readonly lighting?: Record<string, unknown>;
   /** `memory` (default): the driver on the simulator's units directly; `tcp`: Modbus TCP. */
   readonly link?: 'memory' | 'tcp';
+  /**
+   * Runs the metering module too, with this `modules.metering`, its buses on the simulator's
+   * meters directly (as `link: memory` does for the nodes).
+   */
+  readonly metering?: Record<string, unknown>;
 }
 
 let nextCommand = 1;
@@ -216,14 +234,20 @@ export async function startAgent(
       },
     }),
   });
-  const registry = new ModuleRegistry([module]);
+  const metering = createMeteringModule({
+    createClient: (_bus, clock) => new SimUnitsClient(sim.group.meters, clock),
+  });
+  const registry = new ModuleRegistry([module, metering]);
   const config = parseAgentConfig(
     JSON.stringify({
       site: 'senlis',
       device: 'lamps-1',
       kind: 'lighting',
       mqtt: { url: 'mqtt://127.0.0.1:1', password: 'x' },
-      modules: { lighting: lightingConfig(sim.port, options.lighting) },
+      modules: {
+        lighting: lightingConfig(sim.port, options.lighting),
+        ...(options.metering !== undefined && { metering: options.metering }),
+      },
     }),
     '/etc/hameau/site.yaml',
     { modules: registry.list() },
@@ -279,8 +303,8 @@ export async function startAgent(
         })
         .filter((e) => type === undefined || e.type === type);
     },
-    telemetry(zone) {
-      const topic = TOPICS.telemetry.build({ ...device, stream: 'lighting' });
+    telemetry(zone, stream = 'lighting') {
+      const topic = TOPICS.telemetry.build({ ...device, stream });
       return entries()
         .filter((e) => e.topic === topic)
         .map((e) => TOPICS.telemetry.decode(e.payload))

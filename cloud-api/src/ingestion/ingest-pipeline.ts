@@ -10,6 +10,8 @@ import type { IngestedMessage, IngestedOf, MessageOrigin } from './ingested-mess
 import type { IngestionHub } from './ingestion-hub.js';
 import type { JournalEntry } from './ingest-journal.js';
 import { LogThrottle } from './log-throttle.js';
+import { eventToPoint } from './points/event-point.js';
+import { statusChangePoints } from './points/status-changes.js';
 import { SeqLedger } from './seq-ledger.js';
 
 /** Running totals since start, for /healthz, metrics and the benchmark. */
@@ -20,7 +22,7 @@ export interface IngestCounters {
   invalid: Partial<Record<ErrorCode, number>>;
   /** Replays of a (device, seq) already ingested. */
   duplicates: number;
-  /** Points written to the time-series store. */
+  /** Points written to the time-series store: readings, and those derived from events and status. */
   points: number;
   /** Devices whose agent started counting from 1 again (its database was lost). */
   deviceResets: number;
@@ -55,10 +57,11 @@ const hasSeq = (
 
 /**
  * Turns a batch of raw journal entries into stored data: decode and validate each message,
- * drop replays already ingested (by device and seq), write the telemetry points in one call,
- * hand everything new to the domains, then record the seqs as ingested. The order makes a
- * crash at any point harmless: the batch is done again, the store overwrites the same points,
- * and the listeners are idempotent.
+ * drop replays already ingested (by device and seq), write the points in one call (telemetry;
+ * locker and lighting events; births and wills that changed a device's state), hand everything
+ * new to the domains, then record the seqs as ingested. The order makes a crash at any point
+ * harmless: the batch is done again, the store overwrites the same points, and the listeners
+ * are idempotent.
  */
 export class IngestPipeline {
   readonly counters: IngestCounters = {
@@ -73,6 +76,8 @@ export class IngestPipeline {
   readonly #ledger: SeqLedger;
   /** Ten invalid-message lines per device and minute; the rest are counted. */
   readonly #invalidLog = new LogThrottle({ perWindow: 10, windowMs: 60_000 });
+  /** The same for events stored without their series point. */
+  readonly #unchartedLog = new LogThrottle({ perWindow: 10, windowMs: 60_000 });
 
   constructor(deps: IngestPipelineDeps) {
     this.#d = deps;
@@ -115,9 +120,14 @@ export class IngestPipeline {
           const point = this.#pointOf(message, rejected);
           if (point === null) continue;
           points.push(point);
+        } else if (message.kind === 'event') {
+          const point = this.#eventPointOf(message);
+          if (point !== null) points.push(point);
         }
         accepted.push(message);
       }
+      // After the loop: a status point depends on the births and wills before it in the batch.
+      points.push(...(await statusChangePoints(this.#d.db, accepted)));
       if (points.length > 0) await this.#d.store.write(points);
       await this.#d.hub.dispatch(accepted);
       await this.#ledger.save(this.#d.clock.now());
@@ -186,6 +196,36 @@ export class IngestPipeline {
         device: message.device,
         topic,
       });
+    }
+    return null;
+  }
+
+  /**
+   * An event's series point, when its type has one. A point the store would refuse (a tag value
+   * it cannot carry) is logged and left out: the event itself is valid and still goes to the
+   * domains, so it is not rejected as a telemetry message with such a point would be.
+   */
+  #eventPointOf(message: IngestedOf<'event'>): Point | null {
+    const point = eventToPoint(message);
+    if (point === null) return null;
+    const problems = pointProblems(point);
+    if (problems.length === 0) return point;
+    const { log, held } = this.#unchartedLog.take(
+      `${message.site}/${message.device}`,
+      this.#d.clock.now(),
+    );
+    if (log) {
+      this.#d.log.warn(
+        {
+          site: message.site,
+          device: message.device,
+          type: message.type,
+          seq: message.payload.seq,
+          problems,
+          ...(held > 0 && { heldBackBefore: held }),
+        },
+        'event kept but not written as a series point',
+      );
     }
     return null;
   }

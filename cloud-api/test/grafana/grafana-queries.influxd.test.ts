@@ -1,44 +1,92 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@hameau/protocol';
-import { decodeDeviceMessage } from '../../src/ingestion/decode-device-message.js';
+import { deviceStatusListener } from '../../src/devices/device-status-listener.js';
+import { IngestionHub } from '../../src/ingestion/ingestion-hub.js';
+import { IngestPipeline } from '../../src/ingestion/ingest-pipeline.js';
 import { InfluxStore } from '../../src/timeseries/influx-store.js';
-import type { Point } from '../../src/timeseries/point.js';
-import { telemetryToPoint } from '../../src/timeseries/telemetry-point.js';
+import { silent } from '../helpers/test-app.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 import { startInfluxd, type Influxd } from '../timeseries/influxd-process.js';
 import { interpolate, type MacroValues } from './grafana-macros.js';
 import { panelsOf, provisionedDashboards, type Dashboard } from './grafana-provisioning.js';
 import { emptinessProblems, queryInflux, seriesOf } from './influxql-answer.js';
-import { SAMPLE_FROM, SAMPLE_STEP_MS, SAMPLE_TO, sampleTown } from './sample-town.js';
+import {
+  SAMPLE_DEVICES,
+  SAMPLE_FROM,
+  SAMPLE_STEP_MS,
+  SAMPLE_TO,
+  sampleTown,
+} from './sample-town.js';
 
 // Every query of every provisioned dashboard, run on a real InfluxDB 1.x holding what the cloud
-// API writes: two days of a sample town's telemetry, decoded as ingestion decodes it and written
-// by the API's InfluxDB store. InfluxDB answers a query on a measurement or field nobody writes
-// with an empty result, so each panel must find a value in every column it selects: a misspelt
-// measurement, field or tag fails here, not on a town's wall.
+// API writes: two days of a sample town's messages (readings, locker and lighting events, births
+// and wills) run through ingestion's own pipeline (decoding, deduplication, the points it
+// derives, the device status it keeps) into the API's InfluxDB store. InfluxDB answers a query
+// on a measurement or field nobody writes with an empty result, so each panel must find a value
+// in every column it selects: a misspelt measurement, field or tag fails here, not on a town's
+// wall.
 
 const DATABASE = 'hameau';
+/** Messages per batch, as `HAMEAU_INGEST_BATCH_MAX` has it by default. */
+const BATCH = 5_000;
+/** Every measurement ingestion writes: the agents' streams and what it derives. */
+const MEASUREMENTS = [
+  'device_status',
+  'energy',
+  'lighting',
+  'lighting_level',
+  'lighting_night',
+  'locker',
+  'locker_event',
+  'meter-health',
+  'outbox',
+];
 let influxd: Influxd;
+let database: TestDatabase | undefined;
 
 beforeAll(async () => {
   influxd = await startInfluxd();
   await influxd.admin(`CREATE DATABASE "${DATABASE}"`);
-  const points: Point[] = sampleTown().map(({ topic, payload }) => {
-    const decoded = decodeDeviceMessage(topic, payload, SAMPLE_TO);
-    if (!decoded.ok) throw new Error(`sample message refused: ${JSON.stringify(decoded.rejected)}`);
-    const message = decoded.message;
-    if (message.kind !== 'telemetry') throw new Error(`not telemetry: ${topic}`);
-    return telemetryToPoint(message, message.payload);
-  });
+  database = await createTestDatabase('sqlite');
+  const db = database.db;
+  for (const site of new Set(SAMPLE_DEVICES.map((d) => d.site))) {
+    await db
+      .insertInto('sites')
+      .values({ id: site, name: site, created_at: SAMPLE_FROM })
+      .execute();
+  }
+  for (const d of SAMPLE_DEVICES) {
+    await db
+      .insertInto('devices')
+      .values({ site_id: d.site, device_id: d.device, kind: d.kind, created_at: SAMPLE_FROM })
+      .execute();
+  }
+  const clock = new ManualClock(SAMPLE_TO);
   const store = new InfluxStore(
     { version: 1, url: influxd.url, database: DATABASE },
-    { clock: new ManualClock(SAMPLE_TO), retries: 0 },
+    { clock, retries: 0 },
   );
-  await store.write(points);
+  const hub = new IngestionHub();
+  hub.addListener(deviceStatusListener({ db, log: silent, now: () => clock.now() }));
+  const pipeline = new IngestPipeline({ db, store, hub, clock, log: silent });
+  const entries = sampleTown().map(({ topic, payload, receivedAt }, i) => ({
+    id: i + 1,
+    topic,
+    payload: Buffer.from(payload),
+    receivedAt,
+  }));
+  for (let i = 0; i < entries.length; i += BATCH) {
+    const outcome = await pipeline.process(entries.slice(i, i + BATCH));
+    if (outcome.rejected.length > 0) {
+      throw new Error(`sample messages refused: ${JSON.stringify(outcome.rejected.slice(0, 3))}`);
+    }
+  }
   await store.close();
-});
+}, 60_000);
 
 afterAll(async () => {
   await influxd.stop();
+  await database?.drop();
 });
 
 /** The dashboard viewed over the whole sample, every variable on "All". */
@@ -88,15 +136,15 @@ const targets = dashboards.flatMap((dashboard) =>
 );
 
 describe('Grafana dashboards on what the cloud API writes to InfluxDB', () => {
-  it('has sample data in every stream the agents report', async () => {
+  it('has sample data in every measurement ingestion writes', async () => {
     const answer = await run('SHOW MEASUREMENTS');
     const names = seriesOf(answer).flatMap((s) => (s.values ?? []).map((row) => row[0]));
-    expect(names.sort()).toEqual(['energy', 'lighting', 'locker', 'meter-health', 'outbox']);
+    expect(names.sort()).toEqual(MEASUREMENTS);
   });
 
-  it('shows every stream in some panel', () => {
+  it('shows every measurement in some panel', () => {
     const queried = targets.map(([, , , query]) => query).join('\n');
-    for (const measurement of ['energy', 'lighting', 'locker', 'meter-health', 'outbox']) {
+    for (const measurement of MEASUREMENTS) {
       expect(queried, measurement).toContain(`FROM "${measurement}"`);
     }
   });
@@ -165,6 +213,21 @@ describe('Grafana dashboards on what the cloud API writes to InfluxDB', () => {
     it('reports an InfluxQL error', async () => {
       const [problem] = await problemsOf(query.replace('GROUP BY', 'GROUP'));
       expect(problem).toMatch(/^InfluxDB error: /);
+    });
+
+    it('refuses an event type nobody sends, even in a panel that fills empty days with 0', async () => {
+      const lockers = dashboards.find((d) => d.uid === 'hameau-lockers');
+      const perDay = lockers && panelsOf(lockers).find((p) => p.title.startsWith('Pickups'));
+      const forced = perDay?.targets?.find((t) => t.query?.includes("'door-forced'"))?.query;
+      if (lockers === undefined || forced === undefined) throw new Error('no forced-door query');
+      const values = await variableValues(lockers);
+      const problems = async (edited: string) =>
+        emptinessProblems(await run(interpolate(edited, values)));
+      expect(forced).toContain('fill(0)');
+      expect(await problems(forced)).toEqual([]);
+      expect(await problems(forced.replace("'door-forced'", "'door-smashed'"))).toEqual([
+        'no series: a measurement, field or tag value is not written',
+      ]);
     });
   });
 });

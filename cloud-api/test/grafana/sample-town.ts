@@ -1,13 +1,23 @@
-import { TOPICS, type TelemetryPayload } from '@hameau/protocol';
+import {
+  TOPICS,
+  type DeviceKind,
+  type EventPayload,
+  type LockerEventData,
+  type LockerEventType,
+  type Severity,
+  type StatusPayload,
+  type TelemetryPayload,
+} from '@hameau/protocol';
 
 /*
  * Two days of what a small town's edge agents report, as the MQTT messages they publish: the
  * streams, sources and value names are those the agent's modules write (metering:
  * `edge-agent/src/modules/metering/models/*` and `poller/meter-health.ts`; lighting:
- * `lighting/zone-reporter.ts`; lockers: `locker/locker-bank.ts` and `locker-module.ts`; the
- * outbox: `link/outbox-reporter.ts`). Apps do not import each other, so the names are restated
- * here; keep them in step with those files. The values only need to be plausible: the Grafana
- * test asks whether each panel finds data, not what the data says.
+ * `lighting/zone-reporter.ts` and `zone-ledger.ts`; lockers: `locker/locker-bank.ts`,
+ * `box-tracker.ts`, `locker-desk.ts` and `locker-module.ts`; the outbox and the births and
+ * wills: `link/outbox-reporter.ts` and `link/mqtt-link.ts`). Apps do not import each other, so
+ * the names are restated here; keep them in step with those files. The values only need to be
+ * plausible: the Grafana test asks whether each panel finds data, not what the data says.
  */
 
 const MINUTE = 60_000;
@@ -20,20 +30,34 @@ export const SAMPLE_FROM = Date.UTC(2026, 10, 23);
 /** The last reading is before this: two days and two hours, so daily and hourly buckets fill. */
 export const SAMPLE_TO = SAMPLE_FROM + 50 * HOUR;
 
-/** One message as the broker hands it to the cloud's ingestion. */
+/** The time a message takes from the agent to the cloud's intake journal. */
+const TRANSIT_MS = 150;
+
+/** One message as the broker hands it to the cloud's ingestion, and when it reached the API. */
 export interface SampleMessage {
   readonly topic: string;
   readonly payload: Uint8Array;
+  readonly receivedAt: number;
+}
+
+/** A device of the sample town, as the registry knows it. */
+export interface SampleDeviceId {
+  readonly site: string;
+  readonly device: string;
+  readonly kind: DeviceKind;
 }
 
 type Values = Record<string, number | null>;
 
-/** A device's outbox numbering: one `seq` per device, across its streams. */
-class SampleDevice {
+const encode = (payload: unknown) => new TextEncoder().encode(JSON.stringify(payload));
+
+/** A device's outbox numbering: one `seq` per device, across its streams and events. */
+class SampleDevice implements SampleDeviceId {
   #seq = 0;
   constructor(
     readonly site: string,
     readonly device: string,
+    readonly kind: DeviceKind,
   ) {}
 
   telemetry(
@@ -54,7 +78,61 @@ class SampleDevice {
     };
     return {
       topic: TOPICS.telemetry.build({ site: this.site, device: this.device, stream }),
-      payload: new TextEncoder().encode(JSON.stringify(payload)),
+      payload: encode(payload),
+      receivedAt: at + TRANSIT_MS,
+    };
+  }
+
+  event(
+    type: string,
+    severity: Severity,
+    subject: string,
+    at: number,
+    data: Record<string, unknown>,
+  ): SampleMessage {
+    this.#seq += 1;
+    const payload: EventPayload = {
+      seq: this.#seq,
+      at: new Date(at).toISOString(),
+      historical: false,
+      severity,
+      subject,
+      data,
+    };
+    return {
+      topic: TOPICS.event.build({ site: this.site, device: this.device, type }),
+      payload: encode(payload),
+      receivedAt: at + TRANSIT_MS,
+    };
+  }
+
+  /** A locker event, its data typed by the protocol's table. */
+  lockerEvent<T extends LockerEventType>(
+    type: T,
+    severity: Severity,
+    subject: string,
+    at: number,
+    data: LockerEventData<T>,
+  ): SampleMessage {
+    return this.event(type, severity, subject, at, data);
+  }
+
+  /**
+   * A birth, or a will as the broker publishes it when the connection dies: its `at` is when
+   * that connection opened (the agent registers it at connect).
+   */
+  status(state: 'online' | 'offline', session: number, at: number, since = at): SampleMessage {
+    const payload: StatusPayload = {
+      state,
+      session,
+      at: new Date(state === 'online' ? at : since).toISOString(),
+      kind: this.kind,
+      ...(state === 'offline' && { reason: 'will' }),
+    };
+    return {
+      topic: TOPICS.status.build({ site: this.site, device: this.device }),
+      payload: encode(payload),
+      receivedAt: at + TRANSIT_MS,
     };
   }
 }
@@ -90,12 +168,34 @@ class Counters {
   }
 }
 
-/** Every message of the sample town, in time order. */
+/** The sample town's devices: two meter agents, a lighting controller and a locker bank. */
+export const SAMPLE_DEVICES: readonly SampleDeviceId[] = [
+  { site: 'station', device: 'meters-1', kind: 'meters' },
+  { site: 'school', device: 'meters-2', kind: 'meters' },
+  { site: 'station', device: 'lighting-1', kind: 'lighting' },
+  { site: 'school', device: 'lockers-1', kind: 'locker' },
+];
+
+const ZONES = [
+  { id: 'connetable', lamps: 30, measured: true },
+  { id: 'lane', lamps: 8, measured: false },
+] as const;
+const LAMP_W = 60;
+
+/** A zone's night as the lighting controller sums it up (`zone-ledger.ts`). */
+interface NightTally {
+  readonly night: string;
+  energyWh: number;
+  baselineWh: number;
+  litHours: number;
+  minLevel: number;
+}
+
+/** Every message of the sample town, five minutes at a time. */
 export function sampleTown(): SampleMessage[] {
-  const station = new SampleDevice('station', 'meters-1');
-  const school = new SampleDevice('school', 'meters-2');
-  const lighting = new SampleDevice('station', 'lighting-1');
-  const lockers = new SampleDevice('school', 'lockers-1');
+  const [station, school, lighting, lockers] = SAMPLE_DEVICES.map(
+    (d) => new SampleDevice(d.site, d.device, d.kind),
+  ) as [SampleDevice, SampleDevice, SampleDevice, SampleDevice];
 
   const mairie = new Counters(18_250, 0);
   const solar = new Counters(3.2, 5_120);
@@ -106,8 +206,15 @@ export function sampleTown(): SampleMessage[] {
   let schoolFailedPolls = 0;
   let schoolSkipped = 0;
   let occupied = 6;
+  let previousLevel = lightingLevel(SAMPLE_FROM - SAMPLE_STEP_MS);
+  // The night under way when the sample starts began before it: only whole nights are summed up.
+  let nights: Map<string, NightTally> | null = null;
 
   const out: SampleMessage[] = [];
+  // Every agent connects at the start: session 1.
+  for (const device of [station, school, lighting, lockers]) {
+    out.push(device.status('online', 1, SAMPLE_FROM));
+  }
   for (let at = SAMPLE_FROM, i = 0; at < SAMPLE_TO; at += SAMPLE_STEP_MS, i++) {
     polls += 5;
     const hour = (at - SAMPLE_FROM) / HOUR;
@@ -212,11 +319,13 @@ export function sampleTown(): SampleMessage[] {
     // lane has none, so its measured power is missing (never 0).
     const level = lightingLevel(at);
     if (level > 0) burningHours += SAMPLE_STEP_MS / HOUR;
-    for (const zone of [
-      { id: 'connetable', lamps: 30, measured: true },
-      { id: 'lane', lamps: 8, measured: false },
-    ]) {
-      const expected = round(zone.lamps * 60 * (level / 100), 1);
+    out.push(...lightingEvents(lighting, at, previousLevel, level, nights));
+    if (previousLevel === 0 && level > 0) nights = new Map();
+    if (previousLevel > 0 && level === 0) nights = null;
+    previousLevel = level;
+    for (const zone of ZONES) {
+      tallyNight(nights, zone, at, level);
+      const expected = round(zone.lamps * LAMP_W * (level / 100), 1);
       out.push(
         lighting.telemetry(
           'lighting',
@@ -235,10 +344,27 @@ export function sampleTown(): SampleMessage[] {
       );
     }
 
-    // A bank of 24 boxes at the school: parcels come in the morning and go in the evening.
+    // A bank of 24 boxes at the school: parcels come in the morning and go in the evening; a
+    // resident types an old code now and then, and a door is forced open at hour 27.
     const h = hourOfDay(at);
-    if (h >= 8 && h < 12 && i % 6 === 0) occupied = Math.min(24, occupied + 1);
-    if (h >= 16 && h < 20 && i % 6 === 0) occupied = Math.max(0, occupied - 1);
+    if (h >= 8 && h < 12 && i % 6 === 0 && occupied < 24) {
+      occupied += 1;
+      out.push(...parcelMoved(lockers, 'dropoff', occupied, at, `dropoff-${i}`));
+    }
+    if (h >= 16 && h < 20 && i % 6 === 0 && occupied > 0) {
+      out.push(...parcelMoved(lockers, 'pickup', occupied, at, `pickup-${i}`));
+      occupied -= 1;
+    }
+    if (i % 48 === 7) {
+      const reason = i % 96 === 7 ? 'expired' : 'unknown';
+      out.push(
+        lockers.lockerEvent('code-rejected', 'info', 'kiosk', at, { terminal: 'kiosk', reason }),
+      );
+    }
+    if (hour === 27) {
+      out.push(lockers.lockerEvent('door-opened', 'info', '24', at, { box: 24, by: 'none' }));
+      out.push(lockers.lockerEvent('door-forced', 'alarm', '24', at, { box: 24 }));
+    }
     out.push(
       lockers.telemetry('locker', 'bank', at, {
         boxes: 24,
@@ -251,7 +377,9 @@ export function sampleTown(): SampleMessage[] {
     );
 
     // Every agent reports its outbox; the lockers' link is down from hour 40 to 41, so its
-    // backlog builds up and drains.
+    // backlog builds up and drains, and the broker publishes its will.
+    if (hour === 40) out.push(lockers.status('offline', 1, at, SAMPLE_FROM));
+    if (hour === 41) out.push(lockers.status('online', 2, at));
     const linkDown = hour >= 40 && hour < 41;
     const backlog = linkDown ? Math.round((hour - 40) * 60) + 1 : 0;
     for (const device of [station, school, lighting, lockers]) {
@@ -266,6 +394,87 @@ export function sampleTown(): SampleMessage[] {
     }
   }
   return out;
+}
+
+/** A box opened with a code and closed on (drop-off) or without (pickup) its parcel. */
+function parcelMoved(
+  bank: SampleDevice,
+  by: 'dropoff' | 'pickup',
+  box: number,
+  at: number,
+  credential: string,
+): SampleMessage[] {
+  const subject = String(box);
+  return [
+    bank.lockerEvent('door-opened', 'info', subject, at, { box, by }),
+    by === 'dropoff'
+      ? bank.lockerEvent('parcel-deposited', 'info', subject, at + 40_000, { box, credential })
+      : bank.lockerEvent('parcel-picked-up', 'info', subject, at + 40_000, { box, credential }),
+  ];
+}
+
+/**
+ * The controller's events at a step: `level-changed` for each zone when the program moves the
+ * level, and at switch-off the `night-summary` of each zone for a night seen whole.
+ */
+function lightingEvents(
+  controller: SampleDevice,
+  at: number,
+  previous: number,
+  level: number,
+  nights: ReadonlyMap<string, NightTally> | null,
+): SampleMessage[] {
+  if (level === previous) return [];
+  const out: SampleMessage[] = [];
+  for (const zone of ZONES) {
+    out.push(
+      controller.event('level-changed', 'info', zone.id, at, {
+        level,
+        previous,
+        mode: level === 0 ? 'off' : 'program',
+        reasons: [`program "town": ${String(level)} % from ${new Date(at).toISOString()}`],
+      }),
+    );
+    const tally = level === 0 ? nights?.get(zone.id) : undefined;
+    if (tally === undefined) continue;
+    out.push(
+      controller.event('night-summary', 'info', zone.id, at, {
+        night: tally.night,
+        energyWh: round(tally.energyWh, 1),
+        baselineWh: round(tally.baselineWh, 1),
+        savingsPct: round(100 * (1 - tally.energyWh / tally.baselineWh), 1),
+        litHours: round(tally.litHours, 2),
+        minLevel: tally.minLevel,
+      }),
+    );
+  }
+  return out;
+}
+
+/** Adds a lit step to a zone's night. */
+function tallyNight(
+  nights: Map<string, NightTally> | null,
+  zone: (typeof ZONES)[number],
+  at: number,
+  level: number,
+): void {
+  if (nights === null || level === 0) return;
+  let tally = nights.get(zone.id);
+  if (tally === undefined) {
+    tally = {
+      night: new Date(at).toISOString().slice(0, 10),
+      energyWh: 0,
+      baselineWh: 0,
+      litHours: 0,
+      minLevel: level,
+    };
+    nights.set(zone.id, tally);
+  }
+  const hours = SAMPLE_STEP_MS / HOUR;
+  tally.energyWh += zone.lamps * LAMP_W * (level / 100) * hours;
+  tally.baselineWh += zone.lamps * LAMP_W * hours;
+  tally.litHours += hours;
+  tally.minLevel = Math.min(tally.minLevel, level);
 }
 
 /** A meter's `meter-health` values (`edge-agent/src/modules/metering/poller/meter-health.ts`). */

@@ -27,7 +27,7 @@ export class JournalFeed {
     );
   }
 
-  status(state: 'online' | 'offline', session: number, opts: Partial<Opts> = {}) {
+  status(state: 'online' | 'offline', session: number, opts: Partial<StatusOpts> = {}) {
     return this.#entry(
       TOPICS.status.build({
         site: opts.site ?? this.site,
@@ -37,7 +37,8 @@ export class JournalFeed {
         state,
         session,
         at: new Date(opts.at ?? Date.UTC(2026, 10, 25, 12)).toISOString(),
-        kind: 'meters',
+        kind: opts.kind ?? 'meters',
+        ...(opts.reason !== undefined && { reason: opts.reason }),
       },
     );
   }
@@ -52,6 +53,18 @@ export class JournalFeed {
     });
   }
 
+  /** An event with a subject and data, e.g. a locker or lighting event. */
+  eventWith(seq: number, type: string, opts: Partial<EventOpts> = {}) {
+    return this.#entry(TOPICS.event.build({ site: this.site, device: this.device, type }), {
+      seq,
+      at: new Date(opts.at ?? Date.UTC(2026, 10, 25, 12) + seq * 1000).toISOString(),
+      historical: opts.historical ?? false,
+      severity: opts.severity ?? 'info',
+      ...(opts.subject !== undefined && { subject: opts.subject }),
+      data: opts.data ?? {},
+    });
+  }
+
   raw(topic: string, payload: string | Buffer): JournalEntry {
     return { id: ++this.#id, topic, payload: Buffer.from(payload), receivedAt: 0 };
   }
@@ -59,6 +72,19 @@ export class JournalFeed {
   #entry(topic: string, payload: unknown): JournalEntry {
     return this.raw(topic, JSON.stringify(payload));
   }
+}
+
+interface StatusOpts extends Opts {
+  kind: 'locker' | 'meters' | 'lighting';
+  reason: 'will' | 'shutdown';
+}
+
+interface EventOpts {
+  at: number;
+  historical: boolean;
+  severity: 'info' | 'warning' | 'alarm';
+  subject: string;
+  data: Record<string, unknown>;
 }
 
 interface Opts {

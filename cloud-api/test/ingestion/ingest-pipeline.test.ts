@@ -158,7 +158,8 @@ describe.each(DIALECTS)('IngestPipeline on %s', (dialect) => {
     await expect(p.process(batch)).rejects.toThrow('database away');
     fail = false;
     const out = await p.process(batch);
-    expect(out).toMatchObject({ points: 1, duplicates: 0 });
+    // The reading, and the forced door's `locker_event` point.
+    expect(out).toMatchObject({ points: 2, duplicates: 0 });
     expect(await seqsStored()).toEqual([2]);
   });
 

@@ -97,10 +97,15 @@ describe('startApiServer with MQTT', () => {
     expect(await health.json()).toMatchObject({
       connected: true,
       journalDepth: 0,
-      counters: { points: 1, duplicates: 0 },
+      // The reading, and the birth's `device_status` point.
+      counters: { points: 2, duplicates: 0 },
     });
     const latest = await api.timeSeries.latest('energy', 'power_w', { device: 'meters-1' });
     expect(latest.map((l) => l.value)).toEqual([1234.5]);
+    const status = await api.timeSeries.latest('device_status', 'online', { device: 'meters-1' });
+    expect(status.map((l) => [l.tags, l.value])).toEqual([
+      [{ site: 'mairie', device: 'meters-1', kind: 'meters' }, 1],
+    ]);
     expect(statSync(join(dataDir, 'series.sqlite')).isFile()).toBe(true);
   });
 

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -100,10 +100,16 @@ const delay = (ms: number) =>
     setTimeout(resolve, ms);
   });
 
-/** Starts influxd and waits until `/ping` answers 204. Fails with an install hint when absent. */
-export async function startInfluxd(): Promise<Influxd> {
+/**
+ * Starts influxd and waits until `/ping` answers 204. Fails with an install hint when absent.
+ * Its data lives in a temp dir removed at `stop`, or in `options.dir`, kept for the next start
+ * (the dashboard bench reuses a loaded year that way).
+ */
+export async function startInfluxd(options: { readonly dir?: string } = {}): Promise<Influxd> {
   const binary = findInfluxd();
-  const dir = mkdtempSync(join(tmpdir(), 'hameau-influxd-'));
+  const keepData = options.dir !== undefined;
+  if (options.dir !== undefined) mkdirSync(options.dir, { recursive: true });
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'hameau-influxd-'));
   const [httpPort, rpcPort] = (await freePorts(2)) as [number, number];
   const config = join(dir, 'influxdb.conf');
   writeFileSync(config, configFile(dir, httpPort, rpcPort));
@@ -135,7 +141,7 @@ export async function startInfluxd(): Promise<Influxd> {
       await exited;
       clearTimeout(killer);
     }
-    rmSync(dir, { recursive: true, force: true });
+    if (!keepData) rmSync(dir, { recursive: true, force: true });
   };
 
   try {

@@ -14,7 +14,10 @@ const COMMANDS: Record<
   string,
   { summary: string; run: (argv: readonly string[], io: CliIo) => Promise<ExitCode> }
 > = {
-  start: { summary: 'run the demo town (broker and API) on embedded defaults', run: startCommand },
+  start: {
+    summary: 'run the demo town: broker, API, simulated devices and an agent per site',
+    run: startCommand,
+  },
   broker: { summary: 'run the MQTT broker (configured by HAMEAU_* variables)', run: brokerCommand },
   device: { summary: 'add, list or remove device identities in the registry', run: deviceCommand },
   account: { summary: 'add a cloud or observer service account', run: accountCommand },

@@ -1,140 +1,59 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { LampNodeGroup } from '@hameau/firmware-sim';
-import { systemClock } from '@hameau/protocol';
 import {
   CABINET_DEVICE as DEVICE,
   CABINET_SITE as SITE,
   CABINET_ZONE_NODES as ZONE_NODES,
-  cabinetNodeGroup,
-  cabinetSite,
-  startCabinetCloud,
-  type CabinetCloud,
 } from '../../bench/src/lighting/cabinet-town.js';
-import { main } from '../src/main.js';
+import { AGENT_START, CabinetAgentRun, WAIT } from './helpers/cabinet-agent-run.js';
 import { clockFrom } from './helpers/clock-from.js';
 import type { CommandView } from './lockers-e2e-town.js';
 
-/** Generous: every wait is for an outcome, on real time, on a loaded machine. */
-const WAIT = { timeout: 15_000, interval: 50 };
-const logLevel = process.env.HAMEAU_TEST_LOG ?? 'silent';
 const OVERRIDE_LEVEL = 37;
 /** The nodes' level before the agent runs. */
 const STALE_LEVEL = 3;
-/**
- * The agent's wall clock starts here, a Thursday night in January at 01:30 in Senlis: hours
- * from sunset and sunrise and from any step of the program, so no switch-on, switch-off or
- * step can fall inside the test, whatever the hour it runs. It is in the past, so the API's
- * commands (their expiry on the API's real clock) are never expired for the agent.
- */
-const AGENT_START = Date.parse('2026-01-15T01:30:00+01:00');
-
-/** A zone's level as the API reports it. */
-interface ZoneLevelView {
-  zone: string;
-  level: number;
-  mode: string;
-  reasons: string[];
-  at: string;
-}
 
 /**
- * A street-lighting cabinet of a town (`bench/src/lighting/cabinet-town.ts`, the same one
- * `bench:lighting` times overrides on), all real programs in this process and on real time: the
- * API (SQLite, MQTT ingestion), our broker authenticating from its registry, three simulated
- * lamp nodes behind a Modbus TCP gateway, and the cabinet's agent run through the CLI, its
- * clock set to a night. A technician overrides a zone through the API, the node follows, the
- * trace says why; clearing it gives the zone back to its program.
+ * The cabinet town of the lighting end-to-end tests (`helpers/cabinet-agent-run.ts`), every
+ * program real and on real time, its agent run through the CLI on a night. A technician
+ * overrides a zone through the API, the nodes follow, the trace says why; clearing it gives the
+ * zone back to its program.
  */
 describe('street lighting end to end: API override → broker → agent → lamp nodes, and back', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hameau-lighting-e2e-'));
-  const log = pino({ level: logLevel });
   // At a level no decision gives (under every class minimum, not off): only a write by the
   // agent moves it.
-  const nodes = new LampNodeGroup(cabinetNodeGroup(STALE_LEVEL), { clock: systemClock, log });
-  let cloud: CabinetCloud | null = null;
-  let stopAgent: (() => Promise<number>) | null = null;
-  const agentErr: string[] = [];
+  const run = new CabinetAgentRun({
+    name: 'lighting-e2e',
+    agentClock: clockFrom(AGENT_START),
+    nodeLevel: STALE_LEVEL,
+  });
   /** What the program says for each zone, as the agent first announced it. */
   const programLevel = new Map<string, number>();
   let overrideCommand = '';
   let overrideId = '';
 
-  const http = (method: string, path: string, body?: unknown): Promise<Response> => {
-    if (cloud === null) throw new Error('the API is not running');
-    return fetch(`${cloud.api.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${cloud.adminToken}`,
-        ...(body !== undefined && { 'content-type': 'application/json' }),
-      },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-  };
-  const levels = async (): Promise<Map<string, ZoneLevelView>> => {
-    const res = await http('GET', `/api/v1/devices/${SITE}/${DEVICE}/lighting/levels`);
-    expect(res.status).toBe(200);
-    const { zones } = (await res.json()) as { zones: ZoneLevelView[] };
-    return new Map(zones.map((z) => [z.zone, z]));
-  };
   const command = async (id: string): Promise<CommandView> => {
-    const res = await http('GET', `/api/v1/commands/${id}`);
+    const res = await run.http('GET', `/api/v1/commands/${id}`);
     expect(res.status).toBe(200);
     return (await res.json()) as CommandView;
   };
-  const commanded = (node: string): number => nodes.node(node).snapshot().commandedLevel;
 
   beforeAll(async () => {
-    const { endpoints } = await nodes.start();
-    const gatewayPort = endpoints[0]?.transport === 'tcp' ? endpoints[0].port : 0;
-    const started = await startCabinetCloud({ dir, log, batchMaxDelayMs: 20 });
-    cloud = started;
-
-    writeFileSync(join(dir, 'agent-password'), `${started.agentPassword}\n`, { mode: 0o600 });
-    const site = cabinetSite({
-      mqttUrl: started.mqttUrl,
-      password: { file: 'agent-password' },
-      gatewayPort,
-      dataDir: join(dir, 'agent'),
-      logLevel,
-    });
-    const configFile = join(dir, 'site.yaml');
-    writeFileSync(configFile, JSON.stringify(site, null, 2));
-
-    let signal: (name: string) => void = () => undefined;
-    const stopSignal = new Promise<string>((resolve) => (signal = resolve));
-    const done = main(['agent', '--config', configFile], {
-      env: {},
-      out: () => undefined,
-      err: (line) => agentErr.push(line),
-      stopSignal,
-      clock: clockFrom(AGENT_START),
-    });
-    stopAgent = () => {
-      signal('SIGTERM');
-      return done;
-    };
+    await run.start();
   }, 60_000);
 
   afterAll(async () => {
-    const exit = await stopAgent?.();
-    await cloud?.close();
-    await nodes.stop();
-    rmSync(dir, { recursive: true, force: true });
+    const exit = await run.close();
     // After the cleanup, so a failure here leaves nothing running.
     expect(exit).toBe(0);
-    expect(agentErr).toEqual([]);
+    expect(run.agentErr).toEqual([]);
   }, 30_000);
 
   it('starts and drives every node at its program level, reported to the API', async () => {
     await vi.waitFor(async () => {
-      const zones = await levels();
+      const zones = await run.levels();
       expect([...zones.keys()].sort()).toEqual(['place', 'rue']);
     }, WAIT);
-    const zones = await levels();
+    const zones = await run.levels();
     for (const [zone, ids] of Object.entries(ZONE_NODES)) {
       const view = zones.get(zone);
       // The agent's night, on the default all-night program (the site gives none).
@@ -148,7 +67,7 @@ describe('street lighting end to end: API override → broker → agent → lamp
       programLevel.set(zone, level);
       // The level the API shows is what each node was told.
       await vi.waitFor(() => {
-        for (const id of ids) expect(commanded(id)).toBe(level);
+        for (const id of ids) expect(run.commanded(id)).toBe(level);
       }, WAIT);
       expect(view?.reasons.join('\n')).toMatch(/^astro: /);
     }
@@ -157,7 +76,7 @@ describe('street lighting end to end: API override → broker → agent → lamp
   });
 
   it('runs a technician’s override: the command succeeds and the zone’s nodes follow', async () => {
-    const res = await http('POST', `/api/v1/devices/${SITE}/${DEVICE}/lighting/overrides`, {
+    const res = await run.http('POST', `/api/v1/devices/${SITE}/${DEVICE}/lighting/overrides`, {
       zones: ['rue'],
       level: OVERRIDE_LEVEL,
       minutes: 30,
@@ -180,18 +99,18 @@ describe('street lighting end to end: API override → broker → agent → lamp
     overrideId = typeof id === 'string' ? id : '';
 
     await vi.waitFor(() => {
-      for (const id of ZONE_NODES.rue) expect(commanded(id)).toBe(OVERRIDE_LEVEL);
+      for (const id of ZONE_NODES.rue) expect(run.commanded(id)).toBe(OVERRIDE_LEVEL);
     }, WAIT);
     // The other zone keeps its program level.
-    expect(commanded('place-01')).toBe(programLevel.get('place'));
+    expect(run.commanded('place-01')).toBe(programLevel.get('place'));
   });
 
   it('shows the override level at the API, with a trace naming the override', async () => {
     await vi.waitFor(async () => {
-      const rue = (await levels()).get('rue');
+      const rue = (await run.levels()).get('rue');
       expect(rue).toMatchObject({ level: OVERRIDE_LEVEL, mode: 'override' });
     }, WAIT);
-    const zones = await levels();
+    const zones = await run.levels();
     const trace = zones.get('rue')?.reasons ?? [];
     expect(trace.some((line) => line.startsWith('override') && line.includes(overrideId))).toBe(
       true,
@@ -202,7 +121,7 @@ describe('street lighting end to end: API override → broker → agent → lamp
   });
 
   it('clears the override: the zone goes back to its program', async () => {
-    const res = await http(
+    const res = await run.http(
       'POST',
       `/api/v1/devices/${SITE}/${DEVICE}/lighting/overrides/${overrideId}/clear`,
       {},
@@ -216,14 +135,14 @@ describe('street lighting end to end: API override → broker → agent → lamp
 
     const level = programLevel.get('rue');
     await vi.waitFor(() => {
-      for (const id of ZONE_NODES.rue) expect(commanded(id)).toBe(level);
+      for (const id of ZONE_NODES.rue) expect(run.commanded(id)).toBe(level);
     }, WAIT);
     await vi.waitFor(async () => {
-      const rue = (await levels()).get('rue');
+      const rue = (await run.levels()).get('rue');
       expect(rue?.level).toBe(level);
       expect(rue?.mode).not.toBe('override');
     }, WAIT);
-    const trace = (await levels()).get('rue')?.reasons ?? [];
+    const trace = (await run.levels()).get('rue')?.reasons ?? [];
     expect(trace.some((line) => line.startsWith('override'))).toBe(false);
   });
 });

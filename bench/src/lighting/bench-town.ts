@@ -6,6 +6,7 @@ import {
   type LightingControlConfig,
   type WeatherInput,
 } from '@hameau/edge-agent';
+import { STANDARD_PROGRAM, WEEKEND_PROGRAM } from '@hameau/protocol';
 
 // The configuration the decisions are timed on: a town of `zones` zones that uses what makes a
 // decision cost something: three programs (one with a sun-relative step), an ordered calendar
@@ -21,6 +22,7 @@ export function benchConfig(zones: number, year: number): LightingControlConfig 
   const residential = ids.filter((_, i) => i % 3 === 2);
   const eventZones = ids.filter((_, i) => i % 10 === 0);
   const time = new ZonedTime('Europe/Paris');
+  const weekend = WEEKEND_PROGRAM.id;
   const events = [];
   for (let day = dayNumber(year, 1, 1) - 1; day <= dayNumber(year + 1, 1, 1); day++) {
     if (isoWeekday(day) !== 6) continue;
@@ -38,29 +40,19 @@ export function benchConfig(zones: number, year: number): LightingControlConfig 
     switchOn: { at: 'sunset', offsetMinutes: 10 },
     switchOff: { at: 'sunrise', offsetMinutes: -10 },
     programs: [
-      {
-        id: 'standard',
-        steps: [{ level: 100, until: '23:00' }, { level: 60, until: '05:30' }, { level: 80 }],
-      },
-      {
-        id: 'weekend',
-        steps: [
-          { level: 100, until: '01:00' },
-          { level: 60, until: { at: 'sunrise', offsetMinutes: -30 } },
-          { level: 80 },
-        ],
-      },
+      STANDARD_PROGRAM,
+      WEEKEND_PROGRAM,
       {
         id: 'residential',
         steps: [{ level: 80, until: '22:00' }, { level: 40, until: '05:30' }, { level: 60 }],
       },
     ],
-    defaultProgram: 'standard',
+    defaultProgram: STANDARD_PROGRAM.id,
     calendar: [
-      { name: 'summer nights', program: 'weekend', when: { dates: ['06-21', '07-13', '07-14'] } },
-      { name: 'holidays', program: 'weekend', when: { holiday: 'on' } },
-      { name: 'holiday eves', program: 'weekend', when: { holiday: 'eve' } },
-      { name: 'weekends', program: 'weekend', when: { weekdays: ['fri', 'sat'] } },
+      { name: 'summer nights', program: weekend, when: { dates: ['06-21', '07-13', '07-14'] } },
+      { name: 'holidays', program: weekend, when: { holiday: 'on' } },
+      { name: 'holiday eves', program: weekend, when: { holiday: 'eve' } },
+      { name: 'weekends', program: weekend, when: { weekdays: ['fri', 'sat'] } },
       {
         name: 'residential weeknights',
         program: 'residential',

@@ -3,6 +3,7 @@ import {
   type LightingControlConfig,
   type LightingControlConfigInput,
 } from '@hameau/edge-agent';
+import { STANDARD_PROGRAM, WEEKEND_PROGRAM } from '@hameau/protocol';
 import { DEMO_LIGHTING } from './demo-town-plan.js';
 
 /**
@@ -17,28 +18,18 @@ export const DEMO_LIGHTING_PROGRAM: LightingControlConfigInput = {
   switchOff: { at: 'sunrise', offsetMinutes: 0 },
   holidays: 'fr',
   programs: [
-    {
-      id: 'standard',
-      steps: [{ level: 100, until: '23:00' }, { level: 60, until: '05:30' }, { level: 80 }],
-    },
-    {
-      id: 'weekend',
-      steps: [
-        { level: 100, until: '01:00' },
-        { level: 60, until: { at: 'sunrise', offsetMinutes: -30 } },
-        { level: 80 },
-      ],
-    },
+    STANDARD_PROGRAM,
+    WEEKEND_PROGRAM,
     {
       id: 'part-night',
       steps: [{ level: 80, until: '23:00' }, { level: 0, until: '05:00' }, { level: 50 }],
     },
     { id: 'station', steps: [{ level: 100, until: '01:00' }, { level: 70 }] },
   ],
-  defaultProgram: 'standard',
+  defaultProgram: STANDARD_PROGRAM.id,
   calendar: [
-    { name: 'holidays', program: 'weekend', when: { holiday: 'on' } },
-    { name: 'weekend', program: 'weekend', when: { weekdays: ['fri', 'sat'] } },
+    { name: 'holidays', program: WEEKEND_PROGRAM.id, when: { holiday: 'on' } },
+    { name: 'weekend', program: WEEKEND_PROGRAM.id, when: { weekdays: ['fri', 'sat'] } },
     {
       name: 'square weeknights',
       program: 'part-night',

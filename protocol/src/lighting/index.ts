@@ -11,4 +11,5 @@ export * from './lighting-control-config.js';
 export * from './lighting-event.js';
 export * from './lighting-override.js';
 export * from './schema-parts.js';
+export * from './typical-programs.js';
 export * from './weather-config.js';

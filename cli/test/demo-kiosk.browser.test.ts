@@ -23,7 +23,8 @@ import { tempDirs } from './helpers/run-cli.js';
  * The demo town as a person meets it, in Debian's Chromium: `hameau start` in its own process
  * (every port on 0), then the printout read as a person reads it. A printed pickup code typed
  * on its bank's kiosk keypad opens its box, and the simulated resident's pickup reaches the
- * cloud; the public dashboard shows the demo meters' power live; the technician signs in to the
+ * cloud; the public dashboard shows the demo meters' power live and the lighting zones by their
+ * names (from the configuration the demo gave the cloud); the technician signs in to the
  * console with the printed password and sees every demo device online. No page may log an
  * error, throw or break its CSP. Screenshots: artifacts/screenshots/demo-*.png.
  */
@@ -190,6 +191,13 @@ describe('the demo town in Chromium: kiosk, public dashboard, console', () => {
         .poll(async () => plain(await page.locator('#lighting-summary').innerText()), WAIT)
         .toMatch(/^(\d zones? allumées? sur 3 · |Toutes les zones sont éteintes \(3 zones\))/);
       expect(await page.locator('#lighting-zones li').count()).toBe(3);
+      // By the names the demo gave the cloud's configuration, not by their ids.
+      await expect
+        .poll(
+          async () => (await page.locator('#lighting-zones .zone-name').allInnerTexts()).sort(),
+          WAIT,
+        )
+        .toEqual(['Parvis de la gare', 'Place Omer Vallon', 'Rue du Connétable']);
       await snapFullPage(page, 'demo-dashboard');
     },
   );

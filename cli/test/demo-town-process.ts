@@ -47,6 +47,10 @@ export interface DemoPrintout {
   /** Username → password. */
   readonly credentials: ReadonlyMap<string, string>;
   readonly technician: { readonly name: string; readonly password: string };
+  /** The lighting controller's configuration line: its version, whose, applied or refused. */
+  readonly lighting: string;
+  /** Where each agent's site.yaml and data are. */
+  readonly agentsDir: string;
 }
 
 /**
@@ -138,6 +142,8 @@ function readPrintout(out: readonly string[]): DemoPrintout {
       section('Demo credentials').map((l) => l.trim().split(/\s+/) as [string, string]),
     ),
     technician: { name: technician?.[1] ?? '', password: technician?.[2] ?? '' },
+    lighting: find(/Lighting config\s+(.+)/),
+    agentsDir: find(/Agents\s+site\.yaml and data of each under (\S+)/),
   };
 }
 

@@ -3,6 +3,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
+import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DemoTownProcess, demoTestEnv, type DemoPrintout } from './demo-town-process.js';
 import { runCli, tempDirs } from './helpers/run-cli.js';
@@ -22,6 +23,22 @@ const DEMO_USERNAMES = [
 
 const connectAs = (url: string, username: string, password: string, clientId = username) =>
   connectAsync(url, { username, password, clientId, reconnectPeriod: 0 });
+
+/** The demo's lighting zones, as the town names them. */
+const ZONE_NAMES = {
+  'rue-connetable': 'Rue du Connétable',
+  'place-omer-vallon': 'Place Omer Vallon',
+  'parvis-gare': 'Parvis de la gare',
+};
+const LIGHTING_CONFIG = '/api/v1/devices/ville/lighting/lighting';
+
+/** `GET …/lighting`, as far as these tests read it. */
+interface LightingConfigView {
+  version: number;
+  desired: { lighting: Record<string, unknown> | null; issuedBy: string } | null;
+  reported: { configVersion: number | null; rejected: unknown } | null;
+  inSync: boolean;
+}
 
 interface ReservationView {
   id: string;
@@ -52,6 +69,8 @@ describe('hameau start: the demo town', () => {
     return (await res.json()) as T;
   };
   let pickedUp: { bank: string; box: number; code: string } | null = null;
+  /** The lighting configuration version the first start gave the cloud. */
+  let lightingVersion = 0;
 
   beforeAll(async () => {
     town = await demo.ready(BOOT_MS);
@@ -183,6 +202,45 @@ describe('hameau start: the demo town', () => {
     }, WAIT);
   });
 
+  it('gives the cloud the demo’s lighting zones, programs and market, and the agent runs them', async () => {
+    // Through the API, as a technician would, then confirmed by the agent before the printout.
+    expect(town.lighting).toBe('version 1 set by the demo, applied by ville/lighting');
+    const config = await api<LightingConfigView>(LIGHTING_CONFIG);
+    expect(config.version).toBe(1);
+    expect(config.desired?.issuedBy).toMatch(/^demo-setup-\d+$/);
+    expect(config.reported).toMatchObject({ configVersion: 1, rejected: null });
+    expect(config.inSync).toBe(true);
+    const desired = config.desired?.lighting ?? {};
+    const zones = desired.zones as { id: string; name: string; class: string }[];
+    expect(Object.fromEntries(zones.map((z) => [z.id, z.name]))).toEqual(ZONE_NAMES);
+    expect(zones.map((z) => z.class)).toEqual(['M4', 'P3', 'P2']);
+    const events = desired.events as { name: string; zones: string[] }[];
+    expect(events).toHaveLength(7);
+    for (const e of events)
+      expect(e).toMatchObject({ name: 'Marché de Noël', zones: ['place-omer-vallon'] });
+    lightingVersion = config.version;
+
+    // The agent's own file keeps the wiring and what lights the streets before the cloud
+    // answers; the town's calendar is the cloud's. The wiring is the same on both sides.
+    const siteYaml = parseYaml(
+      readFileSync(join(town.agentsDir, 'ville-lighting', 'site.yaml'), 'utf8'),
+    ) as { modules: { lighting: Record<string, unknown> } };
+    const local = siteYaml.modules.lighting;
+    expect(Object.keys(local).sort()).toEqual(['buses', 'clock', 'site', 'zoneNodes', 'zones']);
+    for (const key of ['buses', 'zoneNodes', 'clock']) expect(desired[key]).toEqual(local[key]);
+  });
+
+  it('shows the zones by their names on the public dashboard’s feed', async () => {
+    await vi.waitFor(async () => {
+      const res = await fetch(`${town.apiUrl}/api/v1/public/snapshot`);
+      const snapshot = (await res.json()) as {
+        sections: { lighting: { zones: { zone: string; name: string | null }[] } };
+      };
+      const zones = snapshot.sections.lighting.zones;
+      expect(Object.fromEntries(zones.map((z) => [z.zone, z.name]))).toEqual(ZONE_NAMES);
+    }, WAIT);
+  });
+
   it('stops everything on Ctrl-C and exits 0 by itself', async () => {
     demo.signal('SIGINT');
     const exit = await Promise.race([
@@ -225,6 +283,10 @@ describe('hameau start: the demo town', () => {
         expect(codes(second)).not.toContain(collected);
         expect(second.parcels).toHaveLength(3);
         expect(second.lines.join('\n')).toMatch(/Meter history\s+kept/);
+        // Nothing changed in the demo's lighting: no new version, and the agent still runs it.
+        expect(second.lighting).toBe(
+          `version ${String(lightingVersion)} kept (the demo's, unchanged), applied by ville/lighting`,
+        );
 
         const headers = {
           authorization: `Bearer ${readFileSync(second.tokenFile, 'utf8').trim()}`,
@@ -239,6 +301,9 @@ describe('hameau start: the demo town', () => {
         expect(count('device.create')).toBe(4);
         expect(count('account.create')).toBe(1);
         expect(count('account.rotate')).toBe(5);
+        expect(count('lighting.replace')).toBe(1);
+        const lighting = await get<LightingConfigView>(LIGHTING_CONFIG);
+        expect(lighting).toMatchObject({ version: lightingVersion, inSync: true });
         expect(audit.entries.find((e) => e.action === 'account.rotate')?.actor).toBe(
           `cli:${userInfo().username}`,
         );

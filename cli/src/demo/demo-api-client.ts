@@ -11,17 +11,22 @@ export class DemoApiClient {
     this.#token = token;
   }
 
-  /** The answer's JSON when its status is one of `expect`; any other status throws with its body. */
+  /**
+   * The answer's JSON when its status is one of `expect`; any other status throws with its body.
+   * `headers` go with the request (`if-match` for a change made from a version read).
+   */
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the shape of an answer the API's own response schema produced
   async call<T>(
     method: string,
     path: string,
     body?: unknown,
     expect: readonly number[] = [200, 201],
+    headers: Readonly<Record<string, string>> = {},
   ): Promise<{ status: number; body: T }> {
     const res = await fetch(`${this.#url}${path}`, {
       method,
       headers: {
+        ...headers,
         authorization: `Bearer ${this.#token}`,
         ...(body !== undefined && { 'content-type': 'application/json' }),
       },

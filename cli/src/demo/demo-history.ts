@@ -39,7 +39,7 @@ export async function backfillMeterHistory(deps: {
   const filled: string[] = [];
   const skipped: string[] = [];
   let points = 0;
-  const lighting = lightingPower(devices.lampNodes(DEMO_LIGHTING.sim).group);
+  const lighting = lightingPower(devices.lampNodes(DEMO_LIGHTING.sim).group, now);
   for (const port of devices.meterPorts()) {
     for (const meter of port.meters) {
       const tags = { site: DEMO_METERING.site, device: DEMO_METERING.device, source: meter.id };
@@ -105,10 +105,11 @@ function meterHistory(
 
 /**
  * What the cabinet's lamp nodes drew at `t`, W: each zone at the level the demo's lighting
- * program gives it then, on each node's dimming curve (as the simulator computes it live).
+ * program (as of `now`) gives it then, on each node's dimming curve (as the simulator computes
+ * it live).
  */
-function lightingPower(group: LampNodeGroup): (t: number) => number {
-  const controller = new LightingController(demoLightingControl());
+function lightingPower(group: LampNodeGroup, now: number): (t: number) => number {
+  const controller = new LightingController(demoLightingControl(now));
   const zoneOf = new Map<string, string>();
   for (const zone of DEMO_LIGHTING.zones) for (const node of zone.nodes) zoneOf.set(node, zone.id);
   return (t) => {

@@ -31,6 +31,8 @@ export interface DemoPrintout {
   /** The console's technician sign-in, with this run's password. */
   readonly technician: { readonly name: string; readonly password: string };
   readonly history: string;
+  /** The lighting controller's configuration in the cloud: its version, whose, applied or not. */
+  readonly lighting: string;
   readonly agentsDir: string;
   readonly credentials: readonly IssuedCredentials[];
 }
@@ -61,6 +63,7 @@ export function printDemoTown(io: CliIo, p: DemoPrintout): void {
   );
   io.out(`${label('Accounts')}${p.accounts}`);
   io.out(`${label('Meter history')}${p.history}`);
+  io.out(`${label('Lighting config')}${p.lighting}`);
   io.out(`${label('Agents')}site.yaml and data of each under ${p.agentsDir}`);
   io.out('  Kiosk pages:');
   for (const k of p.kiosks) io.out(`    ${k.name.padEnd(24)} ${k.url}  (${k.variable})`);

@@ -1,4 +1,5 @@
-import { DEMO_LIGHTING_PROGRAM } from './demo-lighting-program.js';
+import { demoLightingOffline } from './demo-lighting-program.js';
+import { demoLightingWiring } from './demo-lighting-section.js';
 import type { DemoDevices } from './demo-scenario.js';
 import { DEMO_BANKS, DEMO_LIGHTING, DEMO_METERING, type DemoBank } from './demo-town-plan.js';
 
@@ -87,7 +88,6 @@ export function demoSiteConfigs(deps: {
     },
   };
 
-  const cabinet = devices.lampNodes(DEMO_LIGHTING.sim);
   const lighting = {
     site: DEMO_LIGHTING.site,
     device: DEMO_LIGHTING.device,
@@ -95,22 +95,9 @@ export function demoSiteConfigs(deps: {
     body: {
       ...common(DEMO_LIGHTING.site, DEMO_LIGHTING.device, 'lighting'),
       modules: {
-        lighting: {
-          ...DEMO_LIGHTING_PROGRAM,
-          buses: [
-            {
-              type: 'modbus',
-              id: DEMO_LIGHTING.sim,
-              transport: 'tcp',
-              host: cabinet.host,
-              port: cabinet.port,
-              nodes: cabinet.group.nodes.map((n) => ({ id: n.id, unitId: n.unitId })),
-            },
-          ],
-          zoneNodes: Object.fromEntries(DEMO_LIGHTING.zones.map((z) => [z.id, z.nodes])),
-          // The demo machine's clock is taken as right: no timesyncd flag file to wait for.
-          clock: { source: 'assume-synced' },
-        },
+        // The wiring and what must work before the cloud's configuration first arrives; the
+        // town's calendar comes from the cloud (demo-lighting-cloud.ts).
+        lighting: { ...demoLightingOffline(), ...demoLightingWiring(devices) },
       },
     },
   };

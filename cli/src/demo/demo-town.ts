@@ -14,9 +14,16 @@ import { DemoApiClient } from './demo-api-client.js';
 import { startDemoAgents } from './demo-agents.js';
 import { assignDemoMeterRoles, ensureDemoBanks } from './demo-cloud-setup.js';
 import { HISTORY_DAYS, backfillMeterHistory } from './demo-history.js';
+import {
+  describeDemoLighting,
+  ensureDemoLighting,
+  untilLightingApplied,
+} from './demo-lighting-cloud.js';
+import { DemoLightingFile } from './demo-lighting-file.js';
+import { demoLightingWiring } from './demo-lighting-section.js';
 import { DemoParcelFile, type DemoParcel } from './demo-parcel-file.js';
 import type { DemoPrintout } from './demo-printout.js';
-import { checkPortsFree, freePortOn, type DemoPort } from './demo-ports.js';
+import { checkPortsFree, freePortOn, isPortFree, type DemoPort } from './demo-ports.js';
 import {
   DEMO_MERCHANT_PREFIX,
   placeWaitingParcels,
@@ -26,7 +33,7 @@ import {
 import { startDemoDevices } from './demo-scenario.js';
 import { demoSiteConfigs } from './demo-site-configs.js';
 import { provisionDemoTechnician } from './demo-technician.js';
-import { DEMO_BANKS, DEMO_SCENARIO_FILE, type DemoBank } from './demo-town-plan.js';
+import { DEMO_BANKS, DEMO_LIGHTING, DEMO_SCENARIO_FILE, type DemoBank } from './demo-town-plan.js';
 import { DemoVisitors } from './demo-visitors.js';
 import { provisionDemoTown } from './provision-demo-town.js';
 import { waitFor } from './wait-for.js';
@@ -56,7 +63,8 @@ const AGENT_START_TIMEOUT_MS = 30_000;
 /**
  * Starts the whole demo town in this process: the broker, the API (SQLite and the embedded
  * series store), the simulated devices of the town's scenario, one edge agent per site, and
- * the demo data (banks, meter roles, a week of meter history, parcels waiting for pickup).
+ * the demo data (banks, meter roles, a week of meter history, the lighting controller's
+ * configuration given to the cloud, parcels waiting for pickup).
  * A failure at any step stops what was started and throws.
  */
 export async function startDemoTown(settings: DemoTownSettings): Promise<RunningDemoTown> {
@@ -116,10 +124,19 @@ export async function startDemoTown(settings: DemoTownSettings): Promise<Running
     const parcelFile = new DemoParcelFile(join(dataDir, 'demo-parcels.json'));
     const kept = await reviewDemoParcels(admin, parcelFile);
 
-    const devices = await startDemoDevices(DEMO_SCENARIO_FILE, {
-      clock: systemClock,
-      log: log('firmware-sim'),
-    });
+    // The lighting cabinet's gateway gets its last run's port back when it is free: its
+    // address is part of the controller's configuration in the cloud (demo-lighting-file.ts).
+    const lightingFile = new DemoLightingFile(join(dataDir, 'demo-lighting.json'));
+    const lastGatewayPort = lightingFile.read().gatewayPort;
+    const gatewayPort =
+      lastGatewayPort !== null && (await isPortFree('127.0.0.1', lastGatewayPort))
+        ? lastGatewayPort
+        : 0;
+    const devices = await startDemoDevices(
+      DEMO_SCENARIO_FILE,
+      { clock: systemClock, log: log('firmware-sim') },
+      { [DEMO_LIGHTING.sim]: gatewayPort },
+    );
     stack.push(() => devices.scenario.stop());
     placeWaitingParcels(kept, devices);
     const visitors = new DemoVisitors(systemClock);
@@ -135,6 +152,14 @@ export async function startDemoTown(settings: DemoTownSettings): Promise<Running
       now: systemClock.now(),
     });
 
+    // Before the agents start: the lighting agent finds its configuration waiting (retained).
+    const lighting = await ensureDemoLighting(admin, {
+      now: systemClock.now(),
+      wiring: demoLightingWiring(devices),
+      gatewayPort: devices.lampNodes(DEMO_LIGHTING.sim).port,
+      file: lightingFile,
+    });
+
     const agentsDir = join(dataDir, 'agents');
     const agents = await startDemoAgents({
       dataDir,
@@ -146,6 +171,11 @@ export async function startDemoTown(settings: DemoTownSettings): Promise<Running
     const kioskUrl = (bank: DemoBank) =>
       `http://${kioskHost}:${String(kioskPorts.get(bank.kioskPortVariable))}`;
     for (const bank of DEMO_BANKS) await untilInService(bank, kioskUrl(bank));
+    const lightingApplied = await untilLightingApplied(
+      admin,
+      lighting.version,
+      AGENT_START_TIMEOUT_MS,
+    );
     const parcels = await topUpDemoParcels({
       admin,
       merchant,
@@ -191,6 +221,7 @@ export async function startDemoTown(settings: DemoTownSettings): Promise<Running
         history.filled.length === 0
           ? `kept (every meter has readings from the last ${String(HISTORY_DAYS)} days)`
           : `${String(HISTORY_DAYS)} days backfilled for ${history.filled.join(', ')}`,
+      lighting: describeDemoLighting(lighting, lightingApplied),
       agentsDir,
       credentials: [credentials.cloud, ...credentials.devices],
     };

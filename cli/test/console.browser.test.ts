@@ -25,6 +25,7 @@ import { BANK, DEVICE, SITE, WAIT, LockerTown, lockOf } from './lockers-e2e-town
 const TABLET = { width: 1024, height: 768 };
 const TECHNICIAN = 'alice';
 const LIGHTS = { site: 'ville', device: 'lampes' };
+const METERS = { site: 'mairie', device: 'compteurs' };
 /** The door the test forces open and leaves open, and the box it opens remotely. */
 const LEFT_OPEN = 1;
 const UNLOCKED = 3;
@@ -37,6 +38,7 @@ describe('technician console in Chromium: sign-in, alarm, acknowledgement, remot
   let tab: KioskTab | undefined;
   let password = '';
   let lights: MqttClient | undefined;
+  let meters: MqttClient | undefined;
 
   beforeAll(async () => {
     await town.start();
@@ -47,6 +49,7 @@ describe('technician console in Chromium: sign-in, alarm, acknowledgement, remot
     });
     ({ password } = await users.create({ name: TECHNICIAN, role: 'technician' }, 'test'));
     lights = await startLightingController();
+    meters = await startMeterGateway();
     // The door that will be left open: forced now, so its minute runs while the test signs in.
     const { board, lock } = lockOf(LEFT_OPEN);
     town.bank.forceOpen(board, lock);
@@ -57,6 +60,7 @@ describe('technician console in Chromium: sign-in, alarm, acknowledgement, remot
     await tab?.close();
     await browser?.close();
     await lights?.endAsync(true);
+    await meters?.endAsync(true);
     await town.close();
   }, 30_000);
 
@@ -70,19 +74,79 @@ describe('technician console in Chromium: sign-in, alarm, acknowledgement, remot
     return tab.page;
   }
 
-  /** A lighting controller, as its agent would speak: a birth, then a level with its reasons. */
-  async function startLightingController(): Promise<MqttClient> {
-    const res = await town.http('POST', '/api/v1/devices', town.adminToken, {
-      ...LIGHTS,
-      kind: 'lighting',
-    });
+  /** Registers a device and connects as it, with the password the API generated. */
+  async function connectAs(
+    key: { site: string; device: string },
+    kind: 'lighting' | 'meters',
+  ): Promise<MqttClient> {
+    const res = await town.http('POST', '/api/v1/devices', town.adminToken, { ...key, kind });
     expect(res.status).toBe(201);
     const { mqtt } = (await res.json()) as { mqtt: { username: string; password: string } };
-    const client = await connectAsync(`mqtt://127.0.0.1:${town.brokerPort}`, {
+    return connectAsync(`mqtt://127.0.0.1:${town.brokerPort}`, {
       ...mqtt,
       clientId: mqtt.username,
       reconnectPeriod: 0,
     });
+  }
+
+  /**
+   * A metering gateway, as its agent would speak: a birth naming its version, then one health
+   * report per meter (the values of edge-agent's `MeterHealth.report`): one meter answering,
+   * one whose breaker opened after twelve timeouts.
+   */
+  async function startMeterGateway(): Promise<MqttClient> {
+    const client = await connectAs(METERS, 'meters');
+    const at = new Date().toISOString();
+    await client.publishAsync(
+      TOPICS.status.build(METERS),
+      JSON.stringify({ state: 'online', session: 1, at, kind: 'meters', version: '0.1.0' }),
+      { qos: 1, retain: true },
+    );
+    const report = (seq: number, source: string, values: Record<string, number | null>) =>
+      client.publishAsync(
+        TOPICS.telemetry.build({ ...METERS, stream: 'meter-health' }),
+        JSON.stringify({ seq, at, historical: false, source, values }),
+        { qos: 1 },
+      );
+    const errors = { errors_exception: 0, errors_crc: 0, errors_wrong_unit: 0, errors_garbage: 0 };
+    await report(1, 'general', {
+      ...errors,
+      last_good_age_s: 4,
+      consecutive_errors: 0,
+      breaker_state: 0,
+      bus_connected: 1,
+      polls_ok: 95,
+      polls_failed: 5,
+      polls_skipped: 0,
+      errors_timeout: 5,
+      errors_disconnected: 0,
+    });
+    await report(2, 'pv-roof', {
+      ...errors,
+      last_good_age_s: null,
+      consecutive_errors: 12,
+      breaker_state: 2,
+      bus_connected: 1,
+      polls_ok: 0,
+      polls_failed: 12,
+      polls_skipped: 30,
+      errors_timeout: 12,
+      errors_disconnected: 0,
+    });
+    await vi.waitFor(async () => {
+      const res = await town.http(
+        'GET',
+        `/api/v1/devices/${METERS.site}/${METERS.device}/health`,
+        town.adminToken,
+      );
+      expect(((await res.json()) as { meters: unknown[] }).meters).toHaveLength(2);
+    }, WAIT);
+    return client;
+  }
+
+  /** A lighting controller, as its agent would speak: a birth, then a level with its reasons. */
+  async function startLightingController(): Promise<MqttClient> {
+    const client = await connectAs(LIGHTS, 'lighting');
     const at = new Date().toISOString();
     await client.publishAsync(
       TOPICS.status.build(LIGHTS),
@@ -244,6 +308,59 @@ describe('technician console in Chromium: sign-in, alarm, acknowledgement, remot
     town.bank.closeDoor(board, lock);
     expect(tab?.problems).toEqual([]);
   });
+
+  it(
+    'shows the agents’ versions and each device’s hardware health, a lock board lost and found again',
+    {
+      timeout: 60_000,
+    },
+    async () => {
+      const p = page();
+      await tabButton(/Appareils/).click();
+      const bank = p.locator(`tr[data-device="${SITE}/${DEVICE}"]`);
+      // The locker agent announced its version in its birth; the cloud keeps it.
+      await expect.poll(() => bank.innerText(), WAIT).toContain('logiciel 0.1.0');
+
+      // The meters, as the gateway reported them.
+      const gateway = p.locator(`tr[data-device="${METERS.site}/${METERS.device}"]`);
+      await gateway.getByRole('button', { name: 'Détails' }).click();
+      expect(
+        await gateway.getByRole('button', { name: 'Détails' }).getAttribute('aria-expanded'),
+      ).toBe('true');
+      const meterPanel = p.locator(`tr[data-health="${METERS.site}/${METERS.device}"]`);
+      const general = meterPanel.locator('tr[data-meter="general"]');
+      await expect.poll(() => general.innerText(), WAIT).toContain('Joignable');
+      expect(await general.innerText()).toMatch(/5\s% des lectures\s+délai dépassé : 5/);
+      const pv = meterPanel.locator('tr[data-meter="pv-roof"]');
+      expect(await pv.locator('[data-state]').getAttribute('data-state')).toBe('unreachable');
+      expect(await pv.innerText()).toContain('interrogation suspendue');
+      expect(await pv.innerText()).toContain('jamais');
+      await meterPanel.scrollIntoViewIfNeeded();
+      await snap(p, 'console-meter-health');
+
+      // Board 1 loses its power: the agent reports it, and the open panel follows.
+      town.bank.injectBoardFault(1, { mode: 'silent' });
+      await bank.getByRole('button', { name: 'Détails' }).click();
+      const board = p.locator(`tr[data-health="${SITE}/${DEVICE}"] tr[data-board="main/1"]`);
+      await expect
+        .poll(() => board.locator('[data-state]').getAttribute('data-state'), WAIT)
+        .toBe('unreachable');
+      expect(await board.innerText()).toMatch(/bus main · carte 1\s+Injoignable/);
+      await snap(p, 'console-device-health');
+
+      town.bank.clearBoardFaults(1);
+      await expect
+        .poll(() => board.locator('[data-state]').getAttribute('data-state'), WAIT)
+        .toBe('reachable');
+      // One loss in the last 24 hours.
+      expect(await board.locator('td').last().innerText()).toBe('1');
+
+      // Closed again, the panel's row goes.
+      await bank.getByRole('button', { name: 'Détails' }).click();
+      expect(await p.locator(`tr[data-health="${SITE}/${DEVICE}"]`).count()).toBe(0);
+      expect(tab?.problems).toEqual([]);
+    },
+  );
 
   it('works on a tablet in portrait and in English, every control large enough to touch', async () => {
     const p = page();

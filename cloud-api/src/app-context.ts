@@ -7,8 +7,11 @@ import type { AlarmSettings } from './alarms/alarm-settings.js';
 import { TokenService } from './auth/token-service.js';
 import { DesiredConfigSender } from './device-config/desired-config-sender.js';
 import { DeviceService } from './devices/device-service.js';
+import { EnergyService } from './energy/energy-service.js';
+import { MeterRoleService } from './energy/meter-role-service.js';
 import { deviceStatusListener } from './devices/device-status-listener.js';
 import { IngestionHub } from './ingestion/ingestion-hub.js';
+import { LightingReportService } from './lighting/lighting-report-service.js';
 import type { CloudPublisher } from './mqtt/cloud-publisher.js';
 import type { TimeSeriesStore } from './timeseries/time-series-store.js';
 import type { EnergySettings } from './energy/energy-settings.js';
@@ -35,6 +38,15 @@ export interface AppContext {
   readonly timeSeries: TimeSeriesStore;
   /** The energy figures' settings (`AppOptions.energy`). */
   readonly energySettings: EnergySettings;
+  /**
+   * The energy domain's figures over `timeSeries` with `energySettings`: one instance for the
+   * energy routes and the public feed, so they read through the same meter roles.
+   */
+  readonly energy: EnergyService;
+  /** Which meter measures what (the energy domain's table), shared with `energy`. */
+  readonly meterRoles: MeterRoleService;
+  /** What lighting controllers reported (levels, nights, tonight), for the routes and the feed. */
+  readonly lightingReports: LightingReportService;
   /** Raises, acknowledges and resolves alarms; other domains raise theirs through it. */
   readonly alarms: AlarmService;
   /**
@@ -61,8 +73,15 @@ export function createAppContext(deps: {
   /** The hub ingestion dispatches to; a new one when the caller has none. */
   readonly ingestion?: IngestionHub;
 }): AppContext {
-  const { db, clock, log } = deps;
+  const { db, clock, log, timeSeries: store, energySettings } = deps;
   const ingestion = deps.ingestion ?? new IngestionHub();
+  const meterRoles = new MeterRoleService({
+    db,
+    clock,
+    log: log.child({ domain: 'energy' }),
+    store,
+    measurement: energySettings.measurement,
+  });
   // First listener: a birth is recorded before the domains that react to it (commands sent on
   // reconnect) run.
   ingestion.addListener(
@@ -75,6 +94,9 @@ export function createAppContext(deps: {
     devices: new DeviceService({ db, clock, log: log.child({ domain: 'devices' }) }),
     accounts: new ServiceAccountService({ db, clock, log: log.child({ domain: 'mqtt-accounts' }) }),
     alarms: new AlarmService({ db, clock, log: log.child({ domain: 'alarms' }) }),
+    meterRoles,
+    energy: new EnergyService({ store, roles: meterRoles, clock, settings: energySettings }),
+    lightingReports: new LightingReportService({ db, clock, timeSeries: store }),
     desiredConfigs: new DesiredConfigSender({
       db,
       clock,

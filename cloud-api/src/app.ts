@@ -75,6 +75,8 @@ const DOMAINS: readonly DomainPlugin[] = [
   { name: 'energy', prefix: '/api/v1', plugin: energyPlugin },
   { name: 'lockers', prefix: '/api/v1', plugin: lockersPlugin },
   { name: 'lighting', prefix: '/api/v1', plugin: lightingPlugin },
+  // After lighting: its ingestion listener stores the levels and tonight's figures the feed's
+  // sections read, and listeners run in registration order (the feed checks, FEED_READS_AFTER).
   { name: 'public-feed', prefix: '/api/v1', plugin: publicFeedPlugin },
   { name: 'web', prefix: '', plugin: webRoutes },
 ];

@@ -12,12 +12,16 @@ interface FormatModule {
   formatChange(share: number, locale: string): string;
   formatTime(instant: number, locale: string, timeZone: string, seconds?: boolean): string;
   formatDay(isoDate: string, locale: string): string;
+  formatTimestamp(instant: number, locale: string, timeZone?: string): string;
+  formatRelative(instant: number, locale: string, now?: number): string;
+  formatDuration(ms: number, locale: string): string;
 }
 
 interface I18n {
   readonly lang: string;
   readonly locale: string;
   t(key: string, params?: Record<string, unknown>): string;
+  has(key: string): boolean;
   setLang(lang: string): void;
   onChange(listener: (lang: string) => void): () => void;
 }
@@ -75,6 +79,30 @@ describe('format.js', () => {
   });
 });
 
+describe('format.js: times for the technician console', () => {
+  const at = Date.UTC(2026, 10, 25, 20, 4, 5);
+
+  it('writes an instant with its date and seconds, in the given time zone', () => {
+    expect(format.formatTimestamp(at, 'fr-FR', 'Europe/Paris')).toBe('25/11/2026 21:04:05');
+    expect(format.formatTimestamp(at, 'en-GB', 'UTC')).toBe('25/11/2026, 20:04:05');
+  });
+
+  it('says how long ago an instant was, in its largest unit', () => {
+    expect(format.formatRelative(at - 45_000, 'fr-FR', at)).toBe('il y a 45 secondes');
+    expect(format.formatRelative(at - 180_000, 'en-GB', at)).toBe('3 minutes ago');
+    expect(format.formatRelative(at - 5 * 3_600_000, 'fr-FR', at)).toBe('il y a 5 heures');
+    expect(format.formatRelative(at - 86_400_000, 'fr-FR', at)).toBe('hier');
+    expect(format.formatRelative(at + 120_000, 'en-GB', at)).toBe('in 2 minutes');
+  });
+
+  it('writes a length of time in its largest unit, rounded', () => {
+    expect(plain(format.formatDuration(30_000, 'fr-FR'))).toBe('30 s');
+    expect(plain(format.formatDuration(170_000, 'fr-FR'))).toBe('3 min');
+    expect(plain(format.formatDuration(2 * 3_600_000, 'en-GB'))).toBe('2 hrs');
+    expect(plain(format.formatDuration(5 * 86_400_000, 'fr-FR'))).toBe('5 j');
+  });
+});
+
 describe('i18n.js', () => {
   const dictionaries = i18nModule.mergeDictionaries(
     {
@@ -122,6 +150,16 @@ describe('i18n.js', () => {
     expect(i18n.t('only')).toBe('seul');
     expect(i18n.t('nowhere')).toBe('nowhere');
     expect(i18n.t('hello')).toBe('Hello {name}');
+  });
+
+  it('tells which keys it has a text for, in the language or the fallback', () => {
+    fakeBrowser();
+    const i18n = i18nModule.createI18n({ dictionaries, storageKey: 'k' });
+    i18n.setLang('en');
+    expect(i18n.has('hello')).toBe(true);
+    expect(i18n.has('only')).toBe(true);
+    expect(i18n.has('meters')).toBe(false);
+    expect(i18n.has('mode_newer-than-the-page')).toBe(false);
   });
 
   it('sets <html lang>, tells its listeners, and remembers the choice', () => {

@@ -2,11 +2,11 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { HameauError, ServiceName, type Clock } from '@hameau/protocol';
+import { generateSecret } from '@hameau/protocol/secret-hash';
 import { recordAudit } from '../audit/audit-store.js';
 import { parseInput } from '../parse-input.js';
-import { generateSecret, hashSecret } from '@hameau/protocol/secret-hash';
 import type { Schema } from '../storage/schema.js';
-import { isUniqueViolation } from '../storage/unique-violation.js';
+import { createWithSecret } from './create-with-secret.js';
 import { mqttAccountStore, type MqttAccountInfo } from './mqtt-account-store.js';
 
 export const CreateServiceAccountInput = z
@@ -40,33 +40,23 @@ export class ServiceAccountService {
     MqttCredentials & { readonly role: 'cloud' | 'observer'; readonly createdAt: number }
   > {
     const { role, name } = parseInput(CreateServiceAccountInput, input);
-    // Hash before the transaction: scrypt takes tens of ms and SQLite has one writer.
-    const password = generateSecret();
-    const hash = await hashSecret(password);
     const createdAt = this.#clock.now();
-    try {
-      await this.#db.transaction().execute(async (trx) => {
-        await mqttAccountStore.insert(trx, {
+    const password = await createWithSecret(this.#db, {
+      generate: generateSecret,
+      at: createdAt,
+      insert: (trx, hash) =>
+        mqttAccountStore.insert(trx, {
           principal: { role, name },
           username: name,
           hash,
           createdAt,
-        });
-        await recordAudit(trx, createdAt, {
-          actor,
-          action: 'account.create',
-          subject: name,
-          details: { role },
-        });
-      });
-    } catch (err) {
-      if (isUniqueViolation(err)) {
-        throw new HameauError('CREDENTIAL_EXISTS', `an account named ${name} already exists`, {
+        }),
+      audit: { actor, action: 'account.create', subject: name, details: { role } },
+      conflict: () =>
+        new HameauError('CREDENTIAL_EXISTS', `an account named ${name} already exists`, {
           username: name,
-        });
-      }
-      throw err;
-    }
+        }),
+    });
     this.#log.info({ username: name, role, actor }, 'service account created');
     return { username: name, password, role, createdAt };
   }

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { requireRole } from '../auth/require-role.js';
 import { AUTH_ERRORS, errorResponses } from '../http/common-schemas.js';
+import { readDeviceHealth } from './device-health.js';
+import { DeviceHealthView, deviceHealthView } from './device-health-schemas.js';
 import {
   CreateDeviceBody,
   CreatedDeviceView,
@@ -65,6 +67,30 @@ export const deviceRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = (app, { 
       },
     },
     async (request) => deviceView(await devices.get(request.params.site, request.params.device)),
+  );
+
+  app.get(
+    '/devices/:site/:device/health',
+    {
+      onRequest: requireRole('technician', 'admin'),
+      schema: {
+        summary: "A device's meters and lock boards, each with its latest health",
+        description:
+          'Meters from their `meter-health` telemetry (models from the configuration the device ' +
+          'runs); lock boards from `board-unreachable` / `board-recovered` events and the bank ' +
+          'report. Read from the time-series store.',
+        tags,
+        params: DeviceParams,
+        response: {
+          200: DeviceHealthView,
+          ...errorResponses(400, ...AUTH_ERRORS, 404, 502, 503),
+        },
+      },
+    },
+    async (request) => {
+      const device = await devices.get(request.params.site, request.params.device);
+      return deviceHealthView(device, await readDeviceHealth(ctx, device));
+    },
   );
 
   app.delete(

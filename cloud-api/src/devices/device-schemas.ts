@@ -21,6 +21,10 @@ export const DeviceStatusView = z
     outboxDepth: z.number().int().nullable(),
     outboxOldestAgeMs: z.number().int().nullable(),
     configVersion: z.number().int().nullable(),
+    agentVersion: z
+      .string()
+      .nullable()
+      .describe('The agent software version its latest birth announced; null if it named none'),
     updatedAt: IsoTime,
   })
   .strict()
@@ -73,6 +77,7 @@ function statusView(s: DeviceStatus): z.output<typeof DeviceStatusView> {
     outboxDepth: s.outboxDepth,
     outboxOldestAgeMs: s.outboxOldestAgeMs,
     configVersion: s.configVersion,
+    agentVersion: s.agentVersion,
     updatedAt: isoTime(s.updatedAt),
   };
 }

@@ -10,13 +10,13 @@ import {
   type Clock,
   type Principal,
 } from '@hameau/protocol';
+import { createWithSecret } from '../accounts/create-with-secret.js';
 import { mqttAccountStore } from '../accounts/mqtt-account-store.js';
 import type { MqttCredentials } from '../accounts/service-account-service.js';
 import { recordAudit } from '../audit/audit-store.js';
 import { parseInput } from '../parse-input.js';
-import { generateSecret, hashSecret } from '@hameau/protocol/secret-hash';
+import { generateSecret } from '@hameau/protocol/secret-hash';
 import type { Schema } from '../storage/schema.js';
-import { isUniqueViolation } from '../storage/unique-violation.js';
 import { deviceStore, type DeviceRecord } from './device-store.js';
 
 export const CreateDeviceInput = z
@@ -55,31 +55,19 @@ export class DeviceService {
     const { site, device, kind } = parseInput(CreateDeviceInput, input);
     const principal: Principal = { role: 'device', site, device, kind };
     const username = usernameOf(principal);
-    // Hash before the transaction: scrypt takes tens of ms and SQLite has one writer.
-    const password = generateSecret();
-    const hash = await hashSecret(password);
     const createdAt = this.#clock.now();
-    try {
-      await this.#db.transaction().execute(async (trx) => {
+    const password = await createWithSecret(this.#db, {
+      generate: generateSecret,
+      at: createdAt,
+      insert: async (trx, hash) => {
         await deviceStore.ensureSite(trx, site, createdAt);
         await deviceStore.insert(trx, { site, device, kind, createdAt });
         await mqttAccountStore.insert(trx, { principal, username, hash, createdAt });
-        await recordAudit(trx, createdAt, {
-          actor,
-          action: 'device.create',
-          subject: username,
-          details: { kind },
-        });
-      });
-    } catch (err) {
-      if (isUniqueViolation(err)) {
-        throw new HameauError('DEVICE_EXISTS', `device ${username} already exists`, {
-          site,
-          device,
-        });
-      }
-      throw err;
-    }
+      },
+      audit: { actor, action: 'device.create', subject: username, details: { kind } },
+      conflict: () =>
+        new HameauError('DEVICE_EXISTS', `device ${username} already exists`, { site, device }),
+    });
     this.#log.info({ site, device, kind, actor }, 'device created');
     return { site, device, kind, createdAt, mqtt: { username, password } };
   }

@@ -2,44 +2,42 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { IngestedMessage, IngestionListener } from '../ingestion/ingested-message.js';
 import type { Schema } from '../storage/schema.js';
-import { deviceStatusStore, statusFromRow, type DeviceStatus } from './device-status-store.js';
+import {
+  NO_STATUS,
+  STATUS_COLUMNS,
+  deviceStatusStore,
+  statusFromJoin,
+  type DeviceStatus,
+} from './device-status-store.js';
 
 /** The telemetry stream and source on which agents report their outbox (edge outbox-reporter). */
 const OUTBOX_STREAM = 'outbox';
-
-const EMPTY: DeviceStatus = {
-  online: false,
-  session: -1,
-  lastSeen: 0,
-  lastBirth: null,
-  outboxDepth: null,
-  outboxOldestAgeMs: null,
-  configVersion: null,
-  updatedAt: 0,
-};
 
 /**
  * Folds one message into a device's status. Births and wills are ordered by their session
  * counter, not by arrival: a will of session 6 arriving after the birth of session 7 (the
  * broker noticed the dead connection late) must not mark the device offline. Within one
  * session, offline is the later word. A birth with a lower session is accepted: the agent lost
- * its database and counts again from 0 (ingestion logs it).
+ * its database and counts again from 0 (ingestion logs it). A birth names the agent software
+ * running now (or none, for an agent that does not say); a will leaves the version as it was.
  */
 export function foldStatus(status: DeviceStatus, message: IngestedMessage): DeviceStatus {
   const seen = { ...status, lastSeen: Math.max(status.lastSeen, message.receivedAt) };
   switch (message.kind) {
     case 'status': {
-      const { state, session, at } = message.payload;
+      const { state, session, at, version } = message.payload;
       const newer =
         session > status.session ||
         (session === status.session && state === 'offline') ||
         (state === 'online' && session < status.session);
       if (!newer) return seen;
+      if (state === 'offline') return { ...seen, online: false, session };
       return {
         ...seen,
-        online: state === 'online',
+        online: true,
         session,
-        lastBirth: state === 'online' ? Date.parse(at) : status.lastBirth,
+        lastBirth: Date.parse(at),
+        agentVersion: version ?? null,
       };
     }
     case 'telemetry': {
@@ -92,18 +90,7 @@ export function deviceStatusListener(deps: {
         .leftJoin('device_status as s', (j) =>
           j.onRef('s.site_id', '=', 'd.site_id').onRef('s.device_id', '=', 'd.device_id'),
         )
-        .select([
-          'd.site_id',
-          'd.device_id',
-          's.online',
-          's.session',
-          's.last_seen',
-          's.last_birth',
-          's.outbox_depth',
-          's.outbox_oldest_age_ms',
-          's.config_version',
-          's.updated_at',
-        ])
+        .select(['d.site_id', 'd.device_id', ...STATUS_COLUMNS])
         .where('d.site_id', 'in', sites)
         .execute();
       const known = new Map(rows.map((r) => [`${r.site_id}/${r.device_id}`, r]));
@@ -118,19 +105,7 @@ export function deviceStatusListener(deps: {
           }
           continue;
         }
-        const before =
-          row.online === null
-            ? EMPTY
-            : statusFromRow({
-                online: row.online,
-                session: Number(row.session),
-                last_seen: Number(row.last_seen),
-                last_birth: row.last_birth,
-                outbox_depth: row.outbox_depth,
-                outbox_oldest_age_ms: row.outbox_oldest_age_ms,
-                config_version: row.config_version,
-                updated_at: Number(row.updated_at),
-              });
+        const before = statusFromJoin(row) ?? NO_STATUS;
         const after = list.reduce(foldStatus, before);
         if (before.online !== after.online || before.session !== after.session) {
           deps.log.info(
@@ -138,7 +113,6 @@ export function deviceStatusListener(deps: {
             after.online ? 'device online' : 'device offline',
           );
         }
-        // session stays -1 until the first birth or will: 0 is a real first session.
         changed.push({
           site: row.site_id,
           device: row.device_id,

@@ -13,8 +13,42 @@ export interface DeviceStatus {
   readonly outboxOldestAgeMs: number | null;
   /** The configuration version the device reports running. */
   readonly configVersion: number | null;
+  /** The agent software version its latest birth announced; null when it announced none. */
+  readonly agentVersion: string | null;
   readonly updatedAt: number;
 }
+
+/**
+ * The status of a registered device that never reported: offline, before any session (0 is a
+ * real first session, so -1 until the first birth or will).
+ */
+export const NO_STATUS: DeviceStatus = Object.freeze({
+  online: false,
+  session: -1,
+  lastSeen: 0,
+  lastBirth: null,
+  outboxDepth: null,
+  outboxOldestAgeMs: null,
+  configVersion: null,
+  agentVersion: null,
+  updatedAt: 0,
+});
+
+/**
+ * The `device_status` columns, as selected from a join of `devices as d` with `device_status as
+ * s`: the registry's queries and ingestion's read the same columns, mapped by `statusFromJoin`.
+ */
+export const STATUS_COLUMNS = [
+  's.online',
+  's.session',
+  's.last_seen',
+  's.last_birth',
+  's.outbox_depth',
+  's.outbox_oldest_age_ms',
+  's.config_version',
+  's.agent_version',
+  's.updated_at',
+] as const;
 
 /**
  * Queries on `device_status`. Ingestion (`device-status-listener.ts`) decides what is newer (a
@@ -50,6 +84,7 @@ export const deviceStatusStore = {
         outbox_depth: status.outboxDepth,
         outbox_oldest_age_ms: status.outboxOldestAgeMs,
         config_version: status.configVersion,
+        agent_version: status.agentVersion,
         updated_at: status.updatedAt,
       }));
       await db
@@ -64,6 +99,7 @@ export const deviceStatusStore = {
             outbox_depth: eb.ref('excluded.outbox_depth'),
             outbox_oldest_age_ms: eb.ref('excluded.outbox_oldest_age_ms'),
             config_version: eb.ref('excluded.config_version'),
+            agent_version: eb.ref('excluded.agent_version'),
             updated_at: eb.ref('excluded.updated_at'),
           })),
         )
@@ -85,8 +121,8 @@ export const deviceStatusStore = {
   },
 };
 
-/** Maps a `device_status` row (or the status columns of a join) to a `DeviceStatus`. */
-export function statusFromRow(row: {
+/** A `device_status` row. */
+interface StatusRow {
   online: number;
   session: number;
   last_seen: number;
@@ -94,8 +130,23 @@ export function statusFromRow(row: {
   outbox_depth: number | null;
   outbox_oldest_age_ms: number | null;
   config_version: number | null;
+  agent_version: string | null;
   updated_at: number;
-}): DeviceStatus {
+}
+
+/** The `STATUS_COLUMNS` of a left join: all null when the device never reported. */
+type JoinedStatusRow = { [K in keyof StatusRow]: StatusRow[K] | null };
+
+/** Maps the `STATUS_COLUMNS` of a join to a `DeviceStatus`, or null when there is no row. */
+export function statusFromJoin(row: JoinedStatusRow): DeviceStatus | null {
+  const { online, session, last_seen, updated_at } = row;
+  if (online === null || session === null || last_seen === null || updated_at === null) {
+    return null;
+  }
+  return statusFromRow({ ...row, online, session, last_seen, updated_at });
+}
+
+function statusFromRow(row: StatusRow): DeviceStatus {
   return {
     online: row.online === 1,
     session: row.session,
@@ -104,6 +155,7 @@ export function statusFromRow(row: {
     outboxDepth: row.outbox_depth,
     outboxOldestAgeMs: row.outbox_oldest_age_ms,
     configVersion: row.config_version,
+    agentVersion: row.agent_version,
     updatedAt: row.updated_at,
   };
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DeviceKind } from '@hameau/protocol';
 import type { Schema } from '../storage/schema.js';
-import { statusFromRow, type DeviceStatus } from './device-status-store.js';
+import { STATUS_COLUMNS, statusFromJoin, type DeviceStatus } from './device-status-store.js';
 
 /** A registered device with its last known status (null until it has ever reported). */
 export interface DeviceRecord {
@@ -75,20 +75,7 @@ function selectWithStatus(db: Kysely<Schema>) {
     .leftJoin('device_status as s', (j) =>
       j.onRef('s.site_id', '=', 'd.site_id').onRef('s.device_id', '=', 'd.device_id'),
     )
-    .select([
-      'd.site_id',
-      'd.device_id',
-      'd.kind',
-      'd.created_at',
-      's.online',
-      's.session',
-      's.last_seen',
-      's.last_birth',
-      's.outbox_depth',
-      's.outbox_oldest_age_ms',
-      's.config_version',
-      's.updated_at',
-    ]);
+    .select(['d.site_id', 'd.device_id', 'd.kind', 'd.created_at', ...STATUS_COLUMNS]);
 }
 
 type JoinedRow = Awaited<
@@ -96,25 +83,11 @@ type JoinedRow = Awaited<
 >;
 
 function recordFromRow(r: JoinedRow): DeviceRecord {
-  const { online, session, last_seen, updated_at } = r;
   return {
     site: r.site_id,
     device: r.device_id,
     kind: r.kind as DeviceKind,
     createdAt: r.created_at,
-    // A left join: the status columns are all null when the device never reported.
-    status:
-      online !== null && session !== null && last_seen !== null && updated_at !== null
-        ? statusFromRow({
-            online,
-            session,
-            last_seen,
-            last_birth: r.last_birth,
-            outbox_depth: r.outbox_depth,
-            outbox_oldest_age_ms: r.outbox_oldest_age_ms,
-            config_version: r.config_version,
-            updated_at,
-          })
-        : null,
+    status: statusFromJoin(r),
   };
 }

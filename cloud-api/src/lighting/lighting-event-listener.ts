@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import { LightingId, parseIsoDate } from '@hameau/protocol';
 import { deviceKeyOf } from '../device-config/device-config-record.js';
 import { deviceStore } from '../devices/device-store.js';
 import type {
@@ -15,15 +16,28 @@ import {
   NightSummaryData,
   type LightingEventType,
 } from './lighting-events.js';
+import { LIGHTING_STREAM } from './lighting-report-service.js';
 import { lightingStore } from './lighting-store.js';
 
 const isLightingEvent = (type: string): type is LightingEventType =>
   (LIGHTING_EVENT_TYPES as readonly string[]).includes(type);
 
+/** A `lighting` report that carries its zone's night so far. */
+type TonightReport = IngestedOf<'telemetry'> & {
+  readonly payload: { readonly night: NonNullable<IngestedOf<'telemetry'>['payload']['night']> };
+};
+
+/** Whether a message is a lighting report with the night so far. */
+export const isTonightReport = (m: IngestedMessage): m is TonightReport =>
+  m.kind === 'telemetry' && m.stream === LIGHTING_STREAM && m.payload.night !== undefined;
+
+const ZoneId = LightingId('zone id');
+
 /**
  * Keeps what lighting controllers say about their zones: the latest `level-changed` of each
- * zone (level, mode, reason trace) and every `night-summary` (energy against full power), for
- * the technician console and the public savings.
+ * zone (level, mode, reason trace), every `night-summary` (energy against full power), and the
+ * night so far that their `lighting` telemetry carries through the night, for the technician
+ * console and the public savings.
  *
  * Idempotent: each row keeps the controller's seq and is replaced only by a later one, so a
  * batch handed over again, or older events replayed from the outbox after newer ones, change
@@ -45,7 +59,8 @@ export function lightingEventListener(deps: {
     async onBatch(messages: readonly IngestedMessage[]) {
       const controllers = new Map<string, boolean>();
       for (const m of messages) {
-        if (m.kind !== 'event' || !isLightingEvent(m.type)) continue;
+        const event = m.kind === 'event' && isLightingEvent(m.type);
+        if (!event && !isTonightReport(m)) continue;
         const id = deviceKeyOf(m);
         let known = controllers.get(id);
         if (known === undefined) {
@@ -55,13 +70,17 @@ export function lightingEventListener(deps: {
         if (!known) {
           warnOnce(
             `device:${id}`,
-            { device: id, type: m.type },
-            'lighting event from a device that is not a registered lighting controller; skipped',
+            { device: id, kind: m.kind, ...(m.kind === 'event' && { type: m.type }) },
+            'lighting message from a device that is not a registered lighting controller; skipped',
           );
           continue;
         }
-        if (m.type === 'level-changed') await levelChanged(deps, m, warnOnce);
-        else await nightSummary(deps, m, warnOnce);
+        if (m.kind === 'event') {
+          if (m.type === 'level-changed') await levelChanged(deps, m, warnOnce);
+          else await nightSummary(deps, m, warnOnce);
+        } else if (isTonightReport(m)) {
+          await tonight(deps, m, warnOnce);
+        }
       }
     },
   };
@@ -131,6 +150,40 @@ async function nightSummary(
     savingsPct: data.savingsPct,
     litHours: data.litHours,
     minLevel: data.minLevel,
+    seq: m.payload.seq,
+    receivedAt: m.receivedAt,
+  });
+}
+
+async function tonight(
+  deps: { readonly db: Kysely<Schema> },
+  m: TonightReport,
+  warnOnce: WarnOnce,
+): Promise<void> {
+  const { night } = m.payload;
+  // The protocol checked the shape; a zone id and a real date are the cloud's own needs.
+  if (!ZoneId.safeParse(m.payload.source).success || Number.isNaN(parseIsoDate(night.night))) {
+    warnOnce(
+      `tonight:${deviceKeyOf(m)}`,
+      { device: deviceKeyOf(m), seq: m.payload.seq, problems: ['source or night.night'] },
+      'lighting telemetry with an unreadable night; skipped',
+    );
+    return;
+  }
+  await lightingStore.upsertTonight(deps.db, {
+    site: m.site,
+    device: m.device,
+    zone: m.payload.source,
+    night: night.night,
+    since: night.since === null ? null : Date.parse(night.since),
+    until: night.until === null ? null : Date.parse(night.until),
+    energyWh: night.energyWh,
+    baselineWh: night.baselineWh,
+    savingsPct: night.savingsPct,
+    litHours: night.litHours,
+    minLevel: night.minLevel,
+    coveredHours: night.coveredHours,
+    at: Date.parse(m.payload.at),
     seq: m.payload.seq,
     receivedAt: m.receivedAt,
   });

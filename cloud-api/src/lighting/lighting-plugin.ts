@@ -9,7 +9,6 @@ import { lightingEventListener } from './lighting-event-listener.js';
 import { lightingOrderRoutes } from './lighting-order-routes.js';
 import { LightingOrderService } from './lighting-order-service.js';
 import { lightingReportRoutes } from './lighting-report-routes.js';
-import { LightingReportService } from './lighting-report-service.js';
 
 /**
  * The lighting domain: lighting controllers' configuration (through the desired-config
@@ -17,7 +16,7 @@ import { LightingReportService } from './lighting-report-service.js';
  * controllers report (levels, night summaries) for the dashboards.
  */
 export const lightingPlugin: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const { db, clock, log, publisher, devices, ingestion, timeSeries } = ctx;
+  const { db, clock, log, publisher, devices, ingestion } = ctx;
   const deviceConfig = new DeviceConfigService({
     db,
     clock,
@@ -31,7 +30,8 @@ export const lightingPlugin: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
   const commandSender = new CommandSender({ db, clock, log, publisher });
   const commands = new CommandService({ db, clock, log, devices, sender: commandSender });
   const orders = new LightingOrderService({ clock, commands, config });
-  const reports = new LightingReportService({ db, clock, timeSeries });
+  // The app context's, which the public feed reads too.
+  const reports = ctx.lightingReports;
 
   const removeListener = ingestion.addListener(lightingEventListener({ db, log }));
   app.addHook('onClose', () => {

@@ -15,7 +15,7 @@ import {
   zoneLevelsView,
 } from './lighting-schemas.js';
 
-/** Public savings change once a night: shared caches may keep them this long. */
+/** Public savings: tonight's move every few minutes, so shared caches keep them a minute. */
 export const SAVINGS_MAX_AGE_S = 60;
 const DAY_MS = 86_400_000;
 
@@ -93,16 +93,21 @@ export const lightingReportRoutes: FastifyPluginAsyncZod<{
         summary: "The nights' lighting energy against full power: town totals and per zone",
         description:
           'Public. Each night is the local date it starts on, summarised by its controller the ' +
-          'next morning; `nights` holds those with a summary, the latest last.',
+          'next morning; `nights` holds those with a summary, the latest last. `tonight` is the ' +
+          'night in progress so far, from the figures the controllers report with their ' +
+          'telemetry until switch-off.',
         tags,
         querystring: SavingsQuery,
         response: { 200: SavingsView, ...errorResponses(400) },
       },
     },
     async (request, reply) => {
-      const report = await service.savings(request.query);
+      const [report, tonight] = await Promise.all([
+        service.savings(request.query),
+        service.tonight({ site: request.query.site }),
+      ]);
       void reply.header('cache-control', `public, max-age=${SAVINGS_MAX_AGE_S}`);
-      return savingsView(report);
+      return savingsView(report, tonight);
     },
   );
 

@@ -4,7 +4,12 @@ import { validationFailed } from '../parse-input.js';
 import type { Schema } from '../storage/schema.js';
 import type { Resolution, TimeSeriesStore } from '../timeseries/time-series-store.js';
 import type { ControllerKey } from './lighting-config-service.js';
-import { lightingStore, type ZoneLevel, type ZoneNight } from './lighting-store.js';
+import {
+  lightingStore,
+  type ZoneLevel,
+  type ZoneNight,
+  type ZoneTonight,
+} from './lighting-store.js';
 
 /** The telemetry stream lighting controllers report their zones on (source: the zone id). */
 export const LIGHTING_STREAM = 'lighting';
@@ -16,6 +21,12 @@ export const DEFAULT_SAVINGS_NIGHTS = 7;
 export const MAX_SAVINGS_NIGHTS = 366;
 
 const DAY_MS = 86_400_000;
+/**
+ * A night without a planned switch-off (none in France, but the schema allows it) counts as in
+ * progress while its zones reported within this: controllers report at least every
+ * `reportMinutes`, at most 60.
+ */
+export const TONIGHT_FRESH_MS = 65 * 60_000;
 
 /** Energy against full power, summed over zones or nights. */
 export interface Savings {
@@ -30,6 +41,18 @@ export interface Savings {
 export interface NightSavings extends Savings {
   readonly night: string;
   readonly zones: readonly ZoneNight[];
+}
+
+/** The night in progress, so far: the zones whose controllers report it, and their total. */
+export interface TonightSavings extends Savings {
+  readonly night: string;
+  /** The earliest switch-on of its zones, ms; null when none was given. */
+  readonly since: number | null;
+  /** The latest planned switch-off of its zones, ms. */
+  readonly until: number | null;
+  /** The newest report among its zones, ms (controllers' clocks). */
+  readonly at: number;
+  readonly zones: readonly ZoneTonight[];
 }
 
 /** The savings of a range of nights. */
@@ -112,6 +135,34 @@ export class LightingReportService {
     return { from, to, nights, total: sum(rows) };
   }
 
+  /**
+   * The night in progress, so far, of the town (or a site): the zones whose latest report is
+   * of a night not over yet (before its switch-off, and not summed up), of the latest such
+   * night. Null by day, and before any controller reported one.
+   */
+  async tonight(q: { readonly site?: string | undefined } = {}): Promise<TonightSavings | null> {
+    const now = this.#d.clock.now();
+    const running = (await lightingStore.tonight(this.#d.db, q.site)).filter((z) =>
+      inProgress(z, now),
+    );
+    const night = running.reduce<string | null>(
+      (latest, z) => (latest === null || z.night > latest ? z.night : latest),
+      null,
+    );
+    if (night === null) return null;
+    const zones = running.filter((z) => z.night === night);
+    const sinces = zones.flatMap((z) => (z.since === null ? [] : [z.since]));
+    const untils = zones.flatMap((z) => (z.until === null ? [] : [z.until]));
+    return {
+      night,
+      since: sinces.length === 0 ? null : Math.min(...sinces),
+      until: untils.length === 0 ? null : Math.max(...untils),
+      at: Math.max(...zones.map((z) => z.at)),
+      zones,
+      ...sum(zones),
+    };
+  }
+
   /** One controller's zones (or one zone) over `[from, to)`, bucketed as the store chooses. */
   async history(
     key: ControllerKey,
@@ -181,7 +232,16 @@ export class LightingReportService {
   }
 }
 
-function sum(zones: readonly ZoneNight[]): Savings {
+/**
+ * Whether a zone's night so far is still running at `now`: reported before its switch-off (the
+ * report at switch-off closes it), and `now` not past it; without a switch-off, reported lately.
+ */
+function inProgress(z: ZoneTonight, now: number): boolean {
+  if (z.until === null) return now - z.at <= TONIGHT_FRESH_MS;
+  return z.at < z.until && now < z.until;
+}
+
+function sum(zones: readonly Pick<ZoneNight, 'energyWh' | 'baselineWh'>[]): Savings {
   let energyWh = 0;
   let baselineWh = 0;
   for (const z of zones) {

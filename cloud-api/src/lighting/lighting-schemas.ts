@@ -4,8 +4,13 @@ import { apiSchemas } from '../http/api-schemas.js';
 import { IsoTime, isoTime, isoTimeOrNull } from '../http/common-schemas.js';
 import { RESOLUTIONS } from '../timeseries/time-series-store.js';
 import type { LightingConfigState } from './lighting-config-service.js';
-import type { NightSavings, Savings, SavingsReport } from './lighting-report-service.js';
-import type { ZoneLevel, ZoneNight } from './lighting-store.js';
+import type {
+  NightSavings,
+  Savings,
+  SavingsReport,
+  TonightSavings,
+} from './lighting-report-service.js';
+import type { ZoneLevel, ZoneNight, ZoneTonight } from './lighting-store.js';
 
 export { ClearOverrideInput as ClearOverrideBody } from './lighting-order-service.js';
 
@@ -217,8 +222,39 @@ const ZoneNightView = z
   })
   .strict();
 
+const ZoneTonightView = z
+  .object({
+    site: z.string(),
+    device: z.string(),
+    zone: z.string(),
+    energyWh: z.number(),
+    baselineWh: z.number(),
+    savingsPct: z.number(),
+    litHours: z.number(),
+    minLevel: z.number().int().nullable().describe('The lowest level so far'),
+    coveredHours: z.number().describe('Hours of the night so far its controller ran'),
+    at: IsoTime.describe("The report's time, by the controller's clock"),
+  })
+  .strict();
+
+/** The night in progress, so far. */
+export const TonightView = z
+  .object({
+    night: z.string().describe('The local date the night started on'),
+    since: IsoTime.nullable().describe('The earliest switch-on of its zones'),
+    until: IsoTime.nullable().describe('The latest switch-off planned for its zones'),
+    at: IsoTime.describe('The newest report the figures include'),
+    ...SavingsFigures,
+    zones: z.array(ZoneTonightView),
+  })
+  .strict();
+
 export const SavingsView = z
   .object({
+    tonight: TonightView.nullable().describe(
+      'The night in progress so far, as the controllers report it every few minutes; null ' +
+        'by day (from switch-off) and before any report. Not bound by `from` and `to`',
+    ),
     from: z.string().nullable(),
     to: z.string().nullable().describe('Null when no night has been summarised yet'),
     nights: z.array(
@@ -259,8 +295,38 @@ function zoneNightView(n: ZoneNight): z.output<typeof ZoneNightView> {
   };
 }
 
-export function savingsView(r: SavingsReport): z.output<typeof SavingsView> {
+function zoneTonightView(t: ZoneTonight): z.output<typeof ZoneTonightView> {
   return {
+    site: t.site,
+    device: t.device,
+    zone: t.zone,
+    energyWh: round(t.energyWh, 1),
+    baselineWh: round(t.baselineWh, 1),
+    savingsPct: round(t.savingsPct, 1),
+    litHours: round(t.litHours, 2),
+    minLevel: t.minLevel,
+    coveredHours: round(t.coveredHours, 2),
+    at: isoTime(t.at),
+  };
+}
+
+export function tonightView(t: TonightSavings): z.output<typeof TonightView> {
+  return {
+    night: t.night,
+    since: isoTimeOrNull(t.since),
+    until: isoTimeOrNull(t.until),
+    at: isoTime(t.at),
+    ...figures(t),
+    zones: t.zones.map(zoneTonightView),
+  };
+}
+
+export function savingsView(
+  r: SavingsReport,
+  tonight: TonightSavings | null,
+): z.output<typeof SavingsView> {
+  return {
+    tonight: tonight === null ? null : tonightView(tonight),
     from: r.from,
     to: r.to,
     nights: r.nights.map((n: NightSavings) => ({

@@ -1,6 +1,10 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Schema } from '../storage/schema.js';
-import type { LightingNightsTable, LightingZoneLevelsTable } from './lighting-tables.js';
+import type {
+  LightingNightsTable,
+  LightingTonightTable,
+  LightingZoneLevelsTable,
+} from './lighting-tables.js';
 
 /** A zone's level as its controller last reported it. */
 export interface ZoneLevel {
@@ -31,7 +35,28 @@ export interface ZoneNight {
   readonly receivedAt: number;
 }
 
-/** Queries on `lighting_zone_levels` and `lighting_nights`. */
+/** One zone's night in progress, so far, as its controller's telemetry last carried it. */
+export interface ZoneTonight {
+  readonly site: string;
+  readonly device: string;
+  readonly zone: string;
+  readonly night: string;
+  /** Switch-on and planned switch-off, ms. */
+  readonly since: number | null;
+  readonly until: number | null;
+  readonly energyWh: number;
+  readonly baselineWh: number;
+  readonly savingsPct: number;
+  readonly litHours: number;
+  readonly minLevel: number | null;
+  readonly coveredHours: number;
+  /** The report's time, by the controller's clock. */
+  readonly at: number;
+  readonly seq: number;
+  readonly receivedAt: number;
+}
+
+/** Queries on `lighting_zone_levels`, `lighting_nights` and `lighting_tonight`. */
 export const lightingStore = {
   /**
    * Stores a zone's level unless a later event (by the controller's seq) is stored already: a
@@ -113,6 +138,60 @@ export const lightingStore = {
     return rows.map(nightFromRow);
   },
 
+  /** Stores a zone's night so far unless a later report (by the controller's seq) is stored. */
+  async upsertTonight(db: Kysely<Schema>, t: ZoneTonight): Promise<void> {
+    const values = {
+      night: t.night,
+      since: t.since,
+      until: t.until,
+      energy_wh: t.energyWh,
+      baseline_wh: t.baselineWh,
+      savings_pct: t.savingsPct,
+      lit_hours: t.litHours,
+      min_level: t.minLevel,
+      covered_hours: t.coveredHours,
+      at: t.at,
+      seq: t.seq,
+      received_at: t.receivedAt,
+    };
+    await db
+      .insertInto('lighting_tonight')
+      .values({ site_id: t.site, device_id: t.device, zone_id: t.zone, ...values })
+      .onConflict((oc) =>
+        oc
+          .columns(['site_id', 'device_id', 'zone_id'])
+          .doUpdateSet(values)
+          .where('lighting_tonight.seq', '<', t.seq),
+      )
+      .execute();
+  },
+
+  /**
+   * The zones' nights so far that no summary has closed yet (a zone whose night was summed up
+   * is out), optionally of one site.
+   */
+  async tonight(db: Kysely<Schema>, site?: string): Promise<ZoneTonight[]> {
+    let q = db
+      .selectFrom('lighting_tonight as t')
+      .selectAll('t')
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('lighting_nights as n')
+              .select('n.night')
+              .whereRef('n.site_id', '=', 't.site_id')
+              .whereRef('n.device_id', '=', 't.device_id')
+              .whereRef('n.zone_id', '=', 't.zone_id')
+              .whereRef('n.night', '=', 't.night'),
+          ),
+        ),
+      );
+    if (site !== undefined) q = q.where('t.site_id', '=', site);
+    const rows = await q.orderBy('t.site_id').orderBy('t.device_id').orderBy('t.zone_id').execute();
+    return rows.map(tonightFromRow);
+  },
+
   /** The latest night with a summary, optionally of one site; undefined when there is none. */
   async latestNight(db: Kysely<Schema>, site?: string): Promise<string | undefined> {
     let q = db.selectFrom('lighting_nights').select((eb) => eb.fn.max('night').as('night'));
@@ -147,6 +226,26 @@ function nightFromRow(r: Selectable<LightingNightsTable>): ZoneNight {
     savingsPct: r.savings_pct,
     litHours: r.lit_hours,
     minLevel: r.min_level,
+    seq: r.seq,
+    receivedAt: r.received_at,
+  };
+}
+
+function tonightFromRow(r: Selectable<LightingTonightTable>): ZoneTonight {
+  return {
+    site: r.site_id,
+    device: r.device_id,
+    zone: r.zone_id,
+    night: r.night,
+    since: r.since,
+    until: r.until,
+    energyWh: r.energy_wh,
+    baselineWh: r.baseline_wh,
+    savingsPct: r.savings_pct,
+    litHours: r.lit_hours,
+    minLevel: r.min_level,
+    coveredHours: r.covered_hours,
+    at: r.at,
     seq: r.seq,
     receivedAt: r.received_at,
   };

@@ -34,3 +34,29 @@ export interface LightingNightsTable {
   seq: number;
   received_at: number;
 }
+
+/**
+ * A zone's night in progress, as the `night` of its controller's latest `lighting` telemetry:
+ * the figures of the night-summary to come, so far. One row per zone; `seq` keeps a replayed,
+ * older report from overwriting a newer one.
+ */
+export interface LightingTonightTable {
+  site_id: string;
+  device_id: string;
+  zone_id: string;
+  /** The local date the night starts on, `YYYY-MM-DD`. */
+  night: string;
+  /** The night's switch-on and planned switch-off, ms; null when the controller gave none. */
+  since: number | null;
+  until: number | null;
+  energy_wh: number;
+  baseline_wh: number;
+  savings_pct: number;
+  lit_hours: number;
+  min_level: number | null;
+  covered_hours: number;
+  /** The report's `at`, by the controller's clock. */
+  at: number;
+  seq: number;
+  received_at: number;
+}

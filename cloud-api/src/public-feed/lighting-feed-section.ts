@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { deviceConfigStore } from '../device-config/device-config-store.js';
 import { deviceStore } from '../devices/device-store.js';
 import { apiSchemas } from '../http/api-schemas.js';
-import { isoTime } from '../http/common-schemas.js';
+import { IsoTime, isoTime, isoTimeOrNull } from '../http/common-schemas.js';
 import type { IngestedMessage } from '../ingestion/ingested-message.js';
+import { isTonightReport } from '../lighting/lighting-event-listener.js';
 import { LIGHTING_EVENT_TYPES } from '../lighting/lighting-events.js';
 import type { LightingReportService } from '../lighting/lighting-report-service.js';
 import { lightingSectionOf } from '../lighting/lighting-section.js';
@@ -29,12 +30,31 @@ const ZoneView = z
   })
   .strict();
 
-/** The lighting section: each zone's level and why, and the last night's savings. */
+/**
+ * The lighting section: each zone's level and why, tonight's savings so far while a night is in
+ * progress, and the last night's.
+ */
 export const LightingFeedView = z
   .object({
     zones: z.array(ZoneView),
     litZones: z.number().int(),
     averageLitLevel: z.number().nullable().describe('Mean level of the lit zones, %'),
+    tonight: z
+      .object({
+        night: z.string().describe('The local date the night started on'),
+        since: IsoTime.nullable().describe('Switch-on (the earliest of the zones)'),
+        at: IsoTime.describe('The newest report the figures include'),
+        savingsPct: z.number().nullable().describe('Energy saved against full power so far, %'),
+        energyWh: z.number(),
+        baselineWh: z.number().describe('The same lamps at 100 % over the same hours'),
+        zones: z.number().int(),
+      })
+      .strict()
+      .nullable()
+      .describe(
+        'The night in progress so far, as the controllers report it every few minutes; null ' +
+          'by day (from switch-off): the page then shows `lastNight`',
+      ),
     lastNight: z
       .object({
         night: z.string().describe('The local date the night started on'),
@@ -60,16 +80,25 @@ export interface LightingFeedDeps {
 const LIGHTING_EVENTS = new Set<string>(LIGHTING_EVENT_TYPES);
 
 /**
- * The lighting zones of every controller at their last reported level, and the savings of the
- * last night summarised. A level-changed or night-summary event may change them.
+ * What may change the section: a level-changed or night-summary event, and a zone's report
+ * with its night so far.
+ */
+export function triggersLighting(m: IngestedMessage): boolean {
+  return m.kind === 'event' ? LIGHTING_EVENTS.has(m.type) : isTonightReport(m);
+}
+
+/**
+ * The lighting zones of every controller at their last reported level, tonight's savings so far
+ * and those of the last night summarised.
  */
 export function lightingFeedSection(deps: LightingFeedDeps) {
   return defineSection({
     key: 'lighting',
     schema: LightingFeedView,
-    // Zone names come from the desired configuration, which technicians edit outside ingestion.
+    // Zone names come from the desired configuration, which technicians edit outside ingestion,
+    // and tonight ends at switch-off whether a report comes or not.
     refreshMs: 300_000,
-    triggers: (m: IngestedMessage) => m.kind === 'event' && LIGHTING_EVENTS.has(m.type),
+    triggers: triggersLighting,
     async compute(): Promise<LightingFeedView> {
       const controllers = (await deviceStore.list(deps.db)).filter((d) => d.kind === 'lighting');
       const zones: LightingFeedView['zones'] = [];
@@ -91,11 +120,24 @@ export function lightingFeedSection(deps: LightingFeedDeps) {
       const lit = zones.filter((z) => z.level > 0);
       const savings = await deps.reports.savings({});
       const last = savings.nights.at(-1);
+      const tonight = await deps.reports.tonight();
       return {
         zones,
         litZones: lit.length,
         averageLitLevel:
           lit.length === 0 ? null : round(lit.reduce((s, z) => s + z.level, 0) / lit.length, 1),
+        tonight:
+          tonight === null
+            ? null
+            : {
+                night: tonight.night,
+                since: isoTimeOrNull(tonight.since),
+                at: isoTime(tonight.at),
+                savingsPct: tonight.savingsPct === null ? null : round(tonight.savingsPct, 1),
+                energyWh: round(tonight.energyWh, 1),
+                baselineWh: round(tonight.baselineWh, 1),
+                zones: tonight.zones.length,
+              },
         lastNight:
           last === undefined
             ? null

@@ -7,7 +7,11 @@ import type {
 } from '../device-config/device-config-tables.js';
 import type { EnergyMetersTable } from '../energy/energy-tables.js';
 import type { IngestCursorsTable } from '../ingestion/ingestion-tables.js';
-import type { LightingNightsTable, LightingZoneLevelsTable } from '../lighting/lighting-tables.js';
+import type {
+  LightingNightsTable,
+  LightingTonightTable,
+  LightingZoneLevelsTable,
+} from '../lighting/lighting-tables.js';
 import type {
   LockerBanksTable,
   LockerBoxesTable,
@@ -44,6 +48,7 @@ export interface Schema {
   locker_reservation_history: LockerReservationHistoryTable;
   lighting_zone_levels: LightingZoneLevelsTable;
   lighting_nights: LightingNightsTable;
+  lighting_tonight: LightingTonightTable;
   users: UsersTable;
 }
 
@@ -89,6 +94,8 @@ export interface DeviceStatusTable {
   outbox_oldest_age_ms: number | null;
   config_version: number | null;
   updated_at: number;
+  /** The agent software version of the latest birth; null when it never announced one. */
+  agent_version: string | null;
 }
 
 /**

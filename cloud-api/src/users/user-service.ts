@@ -3,11 +3,11 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { HameauError, type Clock } from '@hameau/protocol';
 import { hashSecret } from '@hameau/protocol/secret-hash';
+import { createWithSecret } from '../accounts/create-with-secret.js';
 import { recordAudit } from '../audit/audit-store.js';
 import { tokenStore } from '../auth/token-store.js';
 import { parseInput } from '../parse-input.js';
 import type { Schema } from '../storage/schema.js';
-import { isUniqueViolation } from '../storage/unique-violation.js';
 import { UserName, UserRole, type User } from './user.js';
 import { generateUserPassword } from './user-password.js';
 import { userStore } from './user-store.js';
@@ -39,30 +39,21 @@ export class UserService {
   /** Creates a user; the generated password is in the result and nowhere else. */
   async create(input: CreateUserInput, actor: string): Promise<UserWithPassword> {
     const { name, role } = parseInput(CreateUserInput, input);
-    // Hash before the transaction: scrypt takes tens of ms and SQLite has one writer.
-    const password = generateUserPassword();
-    const hash = await hashSecret(password);
     const at = this.#clock.now();
-    try {
-      await this.#db.transaction().execute(async (trx) => {
+    const password = await createWithSecret(this.#db, {
+      generate: generateUserPassword,
+      at,
+      insert: async (trx, hash) => {
         // A user and an API token never share a name: it is the actor of their audit rows.
         if ((await tokenStore.findActiveByName(trx, name)) !== undefined) {
           throw new HameauError('CREDENTIAL_EXISTS', `an API token is named ${name}`, { name });
         }
         await userStore.insert(trx, { name, role, hash, createdAt: at, createdBy: actor });
-        await recordAudit(trx, at, {
-          actor,
-          action: 'user.create',
-          subject: subjectOf(name),
-          details: { role },
-        });
-      });
-    } catch (err) {
-      if (isUniqueViolation(err)) {
-        throw new HameauError('CREDENTIAL_EXISTS', `a user named ${name} already exists`, { name });
-      }
-      throw err;
-    }
+      },
+      audit: { actor, action: 'user.create', subject: subjectOf(name), details: { role } },
+      conflict: () =>
+        new HameauError('CREDENTIAL_EXISTS', `a user named ${name} already exists`, { name }),
+    });
     this.#log.info({ user: name, role, actor }, 'console user created');
     return {
       name,

@@ -68,6 +68,7 @@ describe.each(DIALECTS)('AlarmRules on %s', (dialect) => {
       outboxDepth: s.depth ?? null,
       outboxOldestAgeMs: s.oldestAgeMin == null ? null : s.oldestAgeMin * MINUTE,
       configVersion: null,
+      agentVersion: null,
       updatedAt: clock.now(),
     });
 

@@ -36,6 +36,7 @@ async function offlineDevice(t: TestApp, since: number): Promise<void> {
       outboxDepth: null,
       outboxOldestAgeMs: null,
       configVersion: null,
+      agentVersion: null,
       updatedAt: since,
     },
   );

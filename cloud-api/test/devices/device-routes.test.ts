@@ -94,6 +94,7 @@ describe('/api/v1/devices', () => {
         outboxDepth: 12,
         outboxOldestAgeMs: 30_000,
         configVersion: null,
+        agentVersion: '0.1.0',
         updatedAt: t.clock.now(),
       },
     );
@@ -118,6 +119,7 @@ describe('/api/v1/devices', () => {
       outboxDepth: 12,
       outboxOldestAgeMs: 30_000,
       configVersion: null,
+      agentVersion: '0.1.0',
       updatedAt: '2026-11-25T12:00:00.000Z',
     });
     expect(devices[1]?.status).toBeNull();

@@ -109,6 +109,7 @@ describe.each(DIALECTS)('DeviceService on %s', (dialect) => {
         outboxDepth: 0,
         outboxOldestAgeMs: null,
         configVersion: 2,
+        agentVersion: null,
         updatedAt: clock.now(),
       },
     );
@@ -122,6 +123,7 @@ describe.each(DIALECTS)('DeviceService on %s', (dialect) => {
       outboxDepth: 0,
       outboxOldestAgeMs: null,
       configVersion: 2,
+      agentVersion: null,
       updatedAt: clock.now(),
     });
     expect(list[1]?.status).toBeNull();

@@ -53,6 +53,7 @@ describe('OpenAPI document', () => {
         'POST /api/v1/devices',
         'GET /api/v1/devices',
         'GET /api/v1/devices/{site}/{device}',
+        'GET /api/v1/devices/{site}/{device}/health',
         'DELETE /api/v1/devices/{site}/{device}',
         'POST /api/v1/devices/{site}/{device}/commands',
         'GET /api/v1/devices/{site}/{device}/commands',

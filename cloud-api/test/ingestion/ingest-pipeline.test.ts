@@ -244,6 +244,7 @@ describe.each(DIALECTS)('IngestPipeline on %s', (dialect) => {
       outboxDepth: 120,
       outboxOldestAgeMs: 600_000,
       configVersion: 3,
+      agentVersion: null,
       updatedAt: T0,
     });
     // The will of an older session arrives late: still online.

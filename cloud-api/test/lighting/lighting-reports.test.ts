@@ -171,6 +171,7 @@ describe.each(DIALECTS)('lighting levels and savings (%s)', (dialect) => {
     const res = await c.request<SavingsJson>('GET', '/lighting/savings', { role: null });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
+      tonight: null,
       from: null,
       to: null,
       nights: [],

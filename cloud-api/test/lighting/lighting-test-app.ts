@@ -1,4 +1,9 @@
-import { EventPayload, ReportedStatePayload, type DeviceKind } from '@hameau/protocol';
+import {
+  EventPayload,
+  ReportedStatePayload,
+  TelemetryPayload,
+  type DeviceKind,
+} from '@hameau/protocol';
 import type { TokenRole } from '../../src/auth/caller.js';
 import type { IngestedMessage, IngestedOf } from '../../src/ingestion/ingested-message.js';
 import type { Dialect } from '../../src/storage/dialect.js';
@@ -72,6 +77,13 @@ export interface LightingTestApp {
     data: Record<string, unknown>,
     opts?: { key?: Key; subject?: string; at?: number },
   ): IngestedOf<'event'>;
+  /** A zone's `lighting` telemetry (with `night` when given), parsed like ingestion does. */
+  lightingReport(
+    zone: string,
+    seq: number,
+    night?: Record<string, unknown>,
+    opts?: { key?: Key; at?: number },
+  ): IngestedOf<'telemetry'>;
   close(): Promise<void>;
 }
 
@@ -137,6 +149,23 @@ export async function createLightingTestApp(
         data,
       });
       return { ...(o.key ?? LAMPS), receivedAt: t.clock.now(), kind: 'event', type, payload };
+    },
+    lightingReport(
+      zone: string,
+      seq: number,
+      night?: Record<string, unknown>,
+      o: { key?: Key; at?: number } = {},
+    ): IngestedOf<'telemetry'> {
+      const payload = TelemetryPayload.parse({
+        seq,
+        at: new Date(o.at ?? t.clock.now()).toISOString(),
+        historical: false,
+        source: zone,
+        values: { level: 60, lit: 1, expected_power_w: 1080 },
+        ...(night !== undefined && { night }),
+      });
+      const key = o.key ?? LAMPS;
+      return { ...key, receivedAt: t.clock.now(), kind: 'telemetry', stream: 'lighting', payload };
     },
     close: () => t.close(),
   };

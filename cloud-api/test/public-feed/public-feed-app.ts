@@ -47,6 +47,12 @@ export interface PublicFeedApp {
     topic: string;
     payload: unknown;
   };
+  /** A zone's `lighting` telemetry, with the night so far when given, as the agent sends it. */
+  lightingReport(
+    seq: number,
+    zone: string,
+    night?: Record<string, unknown>,
+  ): { topic: string; payload: unknown };
   /** A lighting controller's event. */
   lightingEvent(
     seq: number,
@@ -125,6 +131,17 @@ export async function createPublicFeedApp(
         historical: false,
         source: meter.meter,
         values,
+      },
+    }),
+    lightingReport: (seq, zone, night) => ({
+      topic: TOPICS.telemetry.build({ ...LAMPS, stream: 'lighting' }),
+      payload: {
+        seq,
+        at: new Date(t.clock.now()).toISOString(),
+        historical: false,
+        source: zone,
+        values: { level: 60, lit: 1, expected_power_w: 1080 },
+        ...(night !== undefined && { night }),
       },
     }),
     lightingEvent: (seq, type, data) => ({

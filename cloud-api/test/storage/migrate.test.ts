@@ -90,6 +90,7 @@ describe.each(DIALECTS)('storage on %s', (dialect) => {
       outbox_depth: 12,
       outbox_oldest_age_ms: 60_000,
       config_version: 3,
+      agent_version: null,
       updated_at: 1_800_000_000_001,
     });
     const bad: unknown = await t.db

@@ -20,7 +20,8 @@ import {
 
 // The public dashboard in Debian's Chromium against the real API: `hameau api` as a user runs
 // it (real time, an embedded store, MQTT ingestion from a broker on port 0), a simulated meter
-// publishing its readings as a metering agent does, and a lighting controller's events. The
+// publishing its readings as a metering agent does, and a lighting controller's events and
+// telemetry (with the night so far, as the agent reports it through the night). The
 // page must show the new figures without a reload, in French and English, by keyboard, at
 // 360 px, with no console error and no CSP violation. Screenshots go to artifacts/screenshots/.
 //
@@ -83,6 +84,37 @@ async function publishLevel(zone: string, level: number, mode: string, reason: s
       severity: 'info',
       subject: zone,
       data: { zone, level, previous: 100, mode, reasons: [reason] },
+    }),
+    { qos: 1 },
+  );
+}
+
+/**
+ * A zone's `lighting` telemetry as the agent sends it through the night: the level, and the
+ * night so far since a switch-on three hours ago.
+ */
+async function publishNightSoFar(zone: string, energyWh: number, baselineWh: number) {
+  if (lamps === undefined) throw new Error('the lighting controller is not connected');
+  const now = Date.now();
+  await lamps.publishAsync(
+    TOPICS.telemetry.build({ ...LAMPS, stream: 'lighting' }),
+    TOPICS.telemetry.encode({
+      seq: ++lampSeq,
+      at: new Date(now).toISOString(),
+      historical: false,
+      source: zone,
+      values: { level: 60, lit: 1, expected_power_w: 648 },
+      night: {
+        night: new Date(now - 3 * HOUR).toISOString().slice(0, 10),
+        since: new Date(now - 3 * HOUR).toISOString(),
+        until: new Date(now + 9 * HOUR).toISOString(),
+        energyWh,
+        baselineWh,
+        savingsPct: Math.round((1000 * (baselineWh - energyWh)) / baselineWh) / 10,
+        litHours: 3,
+        minLevel: 60,
+        coveredHours: 3,
+      },
     }),
     { qos: 1 },
   );
@@ -298,6 +330,43 @@ describe('public dashboard in Chromium', () => {
     await page.keyboard.press('Enter');
     expect(await page.locator('#green-details').getAttribute('open')).toBe('');
     await eventually(() => textOf(page, '#green-definition')).toMatch(/^Toutes les 15 minutes : /);
+  }, 60_000);
+
+  it('shows tonight’s savings so far once the lighting controller reports its night', async () => {
+    const page = await open();
+    await eventually(() => textOf(page, '#lighting-night')).toBe('Pas encore de bilan de nuit.');
+    expect(await page.locator('#lighting-night').getAttribute('data-night')).toBe('none');
+
+    await publishNightSoFar('connetable', 2_700, 3_600);
+    await eventually(() => textOf(page, '#lighting-night')).toBe(
+      'Cette nuit (en cours) : 25 % d’économie par rapport à la pleine puissance',
+    );
+    const since = await page.evaluate<string>(
+      `new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' }).format(new Date(Date.now() - ${3 * HOUR}))`,
+    );
+    expect(await textOf(page, '.lighting-night-energy')).toBe(
+      `2,7 kWh consommés au lieu de 3,6 kWh depuis ${since}`,
+    );
+    // A second zone's report grows the town's figure, live.
+    await publishNightSoFar('omer-vallon', 1_800, 1_800);
+    await eventually(() => textOf(page, '.lighting-night-energy')).toMatch(
+      /^4,5 kWh consommés au lieu de 5,4 kWh depuis \d\d:\d\d$/,
+    );
+    expect(await textOf(page, '#lighting-night')).toBe(
+      'Cette nuit (en cours) : 17 % d’économie par rapport à la pleine puissance',
+    );
+    expect(await page.locator('#lighting-night').getAttribute('data-night')).toBe('tonight');
+
+    await page.getByRole('button', { name: 'English', exact: true }).click();
+    expect(await textOf(page, '#lighting-night')).toBe(
+      'Tonight (in progress): 17% saved against full power',
+    );
+    expect(await textOf(page, '.lighting-night-energy')).toMatch(
+      /^4\.5 kWh used instead of 5\.4 kWh since \d\d:\d\d$/,
+    );
+    await snap(page, 'public-dashboard-tonight-en');
+    await page.getByRole('button', { name: 'English', exact: true }).click();
+    await snap(page, 'public-dashboard-tonight');
   }, 60_000);
 
   it('fits a 360 px phone with readable contrast', async () => {

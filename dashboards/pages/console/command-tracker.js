@@ -1,6 +1,5 @@
-import { h } from './dom.js';
-import { clockTime } from './format.js';
-import { t } from './i18n.js';
+import { el } from '../shared/dom.js';
+import { clockTime, t } from './texts.js';
 
 // Follows one command through its lifecycle (queued → sent → delivered → succeeded | failed |
 // expired | cancelled) by reading `GET /api/v1/commands/{id}` every second until it is final.
@@ -16,20 +15,20 @@ const POLL_MS = 1000;
 export function commandTracker({ api, title, command, active, actions = () => [] }) {
   const steps = ['queued', 'sent', 'delivered', 'result'].map((step) => ({
     step,
-    label: h('span', { class: 'step-label' }),
-    time: h('time', { class: 'sub' }),
+    label: el('span', { class: 'step-label' }),
+    time: el('time', { class: 'sub' }),
   }));
-  const outcome = h('p', { class: 'outcome', role: 'status' });
-  const buttons = h('div', { class: 'buttons' });
-  const el = h(
+  const outcome = el('p', { class: 'outcome', role: 'status' });
+  const buttons = el('div', { class: 'buttons' });
+  const item = el(
     'li',
     { class: 'tracker card' },
-    h('h3', { text: title }),
-    h('p', { class: 'sub mono', text: command.id }),
-    h(
+    el('h3', {}, title),
+    el('p', { class: 'sub mono' }, command.id),
+    el(
       'ol',
       { class: 'steps' },
-      steps.map((s) => h('li', { class: 'step', dataset: { step: s.step } }, s.label, s.time)),
+      steps.map((s) => el('li', { class: 'step', 'data-step': s.step }, s.label, s.time)),
     ),
     outcome,
     buttons,
@@ -37,8 +36,8 @@ export function commandTracker({ api, title, command, active, actions = () => []
 
   function draw(c) {
     const final = FINAL.has(c.state);
-    el.dataset.state = c.state;
-    el.className = `tracker card tracker--${c.state}`;
+    item.dataset.state = c.state;
+    item.className = `tracker card tracker--${c.state}`;
     const times = {
       queued: c.issuedAt,
       sent: c.sentAt,
@@ -64,7 +63,13 @@ export function commandTracker({ api, title, command, active, actions = () => []
     }
     const lines = [];
     if (c.state === 'failed') {
-      lines.push(t('commandFailed', c.result?.error?.code ?? '?', c.result?.error?.message ?? ''));
+      const message = c.result?.error?.message ?? '';
+      lines.push(
+        t('commandFailed', {
+          code: c.result?.error?.code ?? '?',
+          detail: message === '' ? '' : ` (${message})`,
+        }),
+      );
     } else {
       lines.push(t(`command_${c.state}`));
     }
@@ -88,5 +93,5 @@ export function commandTracker({ api, title, command, active, actions = () => []
     }
   }
 
-  return { el, follow: () => follow(command) };
+  return { el: item, follow: () => follow(command) };
 }

@@ -1,8 +1,7 @@
+import { byId } from '../shared/dom.js';
 import { ApiError, createApi } from './api.js';
-import { byId } from './dom.js';
-import { clockTime } from './format.js';
-import { applyTexts, currentLang, setLang, t } from './i18n.js';
 import { clearSession, hasExpired, loadSession, saveSession } from './session.js';
+import { clockTime, i18n, t } from './texts.js';
 import { alarmsView } from './views/alarms.js';
 import { commandsView } from './views/commands.js';
 import { devicesView } from './views/devices.js';
@@ -70,14 +69,14 @@ async function refresh() {
     ]);
     const count = byId('alarm-count');
     count.hidden = active.alarms.length === 0;
-    count.textContent = t('activeAlarms', active.alarms.length);
-    if (Date.now() >= messageUntil) notify(t('updatedAt', clockTime(Date.now())), 'info');
+    count.textContent = t('activeAlarms', { count: active.alarms.length });
+    if (Date.now() >= messageUntil) notify(t('updatedAt', { time: clockTime(Date.now()) }), 'info');
   } catch (error) {
     if (session === null) return;
     notify(
       error instanceof ApiError && error.status !== 0
-        ? t('error', error.message)
-        : t('unreachable'),
+        ? t('error', { message: error.message })
+        : t('apiUnreachable'),
       'bad',
     );
   } finally {
@@ -103,7 +102,7 @@ function startSession(next) {
   byId('logout').hidden = false;
   const who = byId('who');
   who.hidden = false;
-  who.textContent = t('who', session.user.name, t(`role_${session.user.role}`));
+  who.textContent = whoText(session.user);
   show(current);
   polling ??= setInterval(() => void refresh(), POLL_MS);
 }
@@ -145,12 +144,12 @@ async function signIn(event) {
   } catch (e) {
     error.textContent =
       e.code === 'LOGIN_THROTTLED'
-        ? t('loginThrottled', e.retryAfterSeconds ?? 60)
+        ? t('loginThrottled', { seconds: e.retryAfterSeconds ?? 60 })
         : e.code === 'AUTH_FAILED'
           ? t('loginFailed')
           : e.status === 0
-            ? t('unreachable')
-            : t('error', e.message);
+            ? t('apiUnreachable')
+            : t('error', { message: e.message });
   } finally {
     button.disabled = false;
     button.textContent = t('signIn');
@@ -166,15 +165,19 @@ async function signOut() {
   endSession('signedOut');
 }
 
+/** `alice (technicien)`. */
+function whoText(user) {
+  return t('who', { name: user.name, role: t(`role_${user.role}`) });
+}
+
+/** Every text of the page in the current language, views included. */
 function applyLanguage() {
-  applyTexts();
+  i18n.apply();
   const toggle = byId('lang');
   toggle.textContent = t('langToggle');
-  toggle.lang = currentLang() === 'fr' ? 'en' : 'fr';
-  toggle.setAttribute('aria-pressed', String(currentLang() === 'en'));
-  if (session !== null) {
-    byId('who').textContent = t('who', session.user.name, t(`role_${session.user.role}`));
-  }
+  toggle.lang = i18n.lang === 'fr' ? 'en' : 'fr';
+  toggle.setAttribute('aria-pressed', String(i18n.lang === 'en'));
+  if (session !== null) byId('who').textContent = whoText(session.user);
   for (const view of views) view.render();
 }
 
@@ -182,9 +185,9 @@ function boot() {
   applyLanguage();
   byId('login-form').addEventListener('submit', (event) => void signIn(event));
   byId('logout').addEventListener('click', () => void signOut());
+  i18n.onChange(applyLanguage);
   byId('lang').addEventListener('click', () => {
-    setLang(currentLang() === 'fr' ? 'en' : 'fr');
-    applyLanguage();
+    i18n.setLang(i18n.lang === 'fr' ? 'en' : 'fr');
   });
   for (const tab of document.querySelectorAll('.tab')) {
     tab.addEventListener('click', () => show(tab.dataset.view));

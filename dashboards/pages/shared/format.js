@@ -90,3 +90,36 @@ export function formatDateTime(instant, locale, timeZone) {
     minute: '2-digit',
   }).format(new Date(instant));
 }
+
+/**
+ * An instant as a short date and the time to the second: "25/11/2026 21:04:05" in French. With
+ * no `timeZone`, the browser's (a technician's tablet is in the town's).
+ */
+export function formatTimestamp(instant, locale, timeZone) {
+  return new Intl.DateTimeFormat(locale, {
+    timeZone,
+    dateStyle: 'short',
+    timeStyle: 'medium',
+  }).format(new Date(instant));
+}
+
+/** Seconds, minutes, hours, then days: the largest unit under which `seconds` fits. */
+function largestUnit(seconds) {
+  const abs = Math.abs(seconds);
+  if (abs < 60) return [seconds, 'second'];
+  if (abs < 3600) return [Math.round(seconds / 60), 'minute'];
+  if (abs < 86_400) return [Math.round(seconds / 3600), 'hour'];
+  return [Math.round(seconds / 86_400), 'day'];
+}
+
+/** How long ago (or how soon) an instant is, in its largest unit: "il y a 3 minutes". */
+export function formatRelative(instant, locale, now = Date.now()) {
+  const [value, unit] = largestUnit(Math.round((instant - now) / 1000));
+  return new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(value, unit);
+}
+
+/** A length of time from milliseconds, in its largest unit: "3 min", "2 h", "5 j". */
+export function formatDuration(ms, locale) {
+  const [value, unit] = largestUnit(Math.round(ms / 1000));
+  return cached(locale, { style: 'unit', unit, unitDisplay: 'short' }).format(value);
+}

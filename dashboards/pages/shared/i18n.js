@@ -29,6 +29,14 @@ export function createI18n({ dictionaries, fallback = 'fr', storageKey }) {
     );
   }
 
+  /**
+   * Whether `key` has a text (in the current language or the fallback): for open sets of words,
+   * such as states a newer server may add, which a page shows as they come when it has none.
+   */
+  function has(key) {
+    return (dictionaries[lang]?.[key] ?? dictionaries[fallback]?.[key]) !== undefined;
+  }
+
   function locale() {
     return dictionaries[lang]?.['locale'] ?? lang;
   }
@@ -64,6 +72,7 @@ export function createI18n({ dictionaries, fallback = 'fr', storageKey }) {
       return locale();
     },
     t,
+    has,
     setLang,
     apply,
     onChange(listener) {

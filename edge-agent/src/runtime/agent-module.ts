@@ -5,6 +5,7 @@ import type { Outbox } from '../outbox/outbox.js';
 import type { AgentState } from '../store/agent-state.js';
 import type { AgentEvents } from './agent-events.js';
 import type { EventBus } from './event-bus.js';
+import type { TelemetryExtra } from './outbox-writer.js';
 
 /** Who this agent is. */
 export interface AgentIdentity {
@@ -60,12 +61,16 @@ export interface ModuleContext<C> {
   readonly bus: EventBus<AgentEvents>;
   /** Durable key-value state; prefix keys with the module's name. */
   readonly state: AgentState;
-  /** Appends telemetry: readings taken now from `source`; `null` values say why in `missing`. */
+  /**
+   * Appends telemetry: readings taken now from `source`; `null` values say why in `missing`;
+   * `extra` holds a stream's own optional fields (the lighting night so far).
+   */
   report(
     stream: string,
     source: string,
     values: Readonly<Record<string, number | null>>,
     missing?: Readonly<Record<string, string>>,
+    extra?: TelemetryExtra,
   ): void;
   /** Appends an event of `type` about `subject` (a box, a meter, a zone). */
   emit(

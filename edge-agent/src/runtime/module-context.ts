@@ -36,8 +36,8 @@ export function createModuleContext<C>(
     outbox,
     bus,
     state,
-    report(stream, source, values, missing) {
-      writer.telemetry(stream, source, values, missing);
+    report(stream, source, values, missing, extra) {
+      writer.telemetry(stream, source, values, missing, extra);
     },
     emit(type, severity, subject, data, options) {
       writer.event(type, severity, subject, data, options?.critical ?? severity === 'alarm');

@@ -1,9 +1,12 @@
-import { TOPICS, type Severity } from '@hameau/protocol';
+import { TOPICS, type Severity, type TelemetryPayload } from '@hameau/protocol';
 import type { Outbox, OutboxEntry } from '../outbox/outbox.js';
 import type { CommandOutcome } from '../store/executed-commands.js';
 
 /** The protocol bounds of an error message in a command result. */
 const MAX_ERROR_MESSAGE = 500;
+
+/** A telemetry payload's optional fields beyond the readings: the `lighting` stream's `night`. */
+export type TelemetryExtra = Pick<TelemetryPayload, 'night'>;
 
 /**
  * Builds the runtime's outbox messages (telemetry, events, command results) for one device:
@@ -26,6 +29,7 @@ export class OutboxWriter {
     source: string,
     values: Readonly<Record<string, number | null>>,
     missing?: Readonly<Record<string, string>>,
+    extra?: TelemetryExtra,
   ): OutboxEntry {
     const topic = TOPICS.telemetry.build({ ...this.#id, stream });
     return this.#outbox.append('telemetry', (seq, at) => ({
@@ -37,6 +41,7 @@ export class OutboxWriter {
         source,
         values: { ...values },
         ...(missing !== undefined && { missing: { ...missing } }),
+        ...(extra?.night !== undefined && { night: extra.night }),
       },
     }));
   }

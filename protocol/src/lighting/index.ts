@@ -10,6 +10,7 @@ export * from './lighting-constants.js';
 export * from './lighting-control-config.js';
 export * from './lighting-event.js';
 export * from './lighting-override.js';
+export * from './night-so-far.js';
 export * from './schema-parts.js';
 export * from './typical-programs.js';
 export * from './weather-config.js';

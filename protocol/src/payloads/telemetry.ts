@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NightSoFar } from '../lighting/night-so-far.js';
 import { OutboxEnvelope } from './common.js';
 
 /** A quantity name such as `power_w`, `energy_import_kwh`, `level_pct`, `depth`. */
@@ -15,6 +16,11 @@ export const TelemetryPayload = z
     source: z.string().min(1).max(64),
     values: z.record(QuantityName, z.number().nullable()),
     missing: z.record(QuantityName, z.string().min(1).max(200)).optional(),
+    /**
+     * Stream `lighting` only: the zone's night in progress so far (docs/lighting.md). Optional,
+     * so older agents' telemetry stays valid; a cloud must know the field before agents send it.
+     */
+    night: NightSoFar.optional(),
   })
   .strict();
 export type TelemetryPayload = z.infer<typeof TelemetryPayload>;

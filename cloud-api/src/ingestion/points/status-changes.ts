@@ -1,22 +1,15 @@
 import type { Kysely } from 'kysely';
 import { foldStatus } from '../../devices/device-status-listener.js';
-import type { DeviceStatus } from '../../devices/device-status-store.js';
+import {
+  NO_STATUS,
+  STATUS_COLUMNS,
+  statusFromJoin,
+  type DeviceStatus,
+} from '../../devices/device-status-store.js';
 import type { Schema } from '../../storage/schema.js';
 import type { Point } from '../../timeseries/point.js';
 import type { IngestedMessage, IngestedOf } from '../ingested-message.js';
 import { statusToPoint } from './status-point.js';
-
-/** A registered device with no status yet: offline, before any session (0 is a real one). */
-const NO_STATUS: DeviceStatus = {
-  online: false,
-  session: -1,
-  lastSeen: 0,
-  lastBirth: null,
-  outboxDepth: null,
-  outboxOldestAgeMs: null,
-  configVersion: null,
-  updatedAt: 0,
-};
 
 const keyOf = (m: { site: string; device: string }) => `${m.site}/${m.device}`;
 
@@ -53,10 +46,7 @@ export async function statusChangePoints(
   return points;
 }
 
-/**
- * The connection state of each registered device among these, in one query. Only `online` and
- * `session` matter to a status message's fold; the rest stays at its empty value.
- */
+/** The stored status of each registered device among these, in one query. */
 async function currentStatuses(
   db: Kysely<Schema>,
   devices: readonly { site: string; device: string }[],
@@ -67,7 +57,7 @@ async function currentStatuses(
     .leftJoin('device_status as s', (j) =>
       j.onRef('s.site_id', '=', 'd.site_id').onRef('s.device_id', '=', 'd.device_id'),
     )
-    .select(['d.site_id', 'd.device_id', 's.online', 's.session'])
+    .select(['d.site_id', 'd.device_id', ...STATUS_COLUMNS])
     .where('d.site_id', 'in', [...new Set(devices.map((d) => d.site))])
     .where('d.device_id', 'in', [...new Set(devices.map((d) => d.device))])
     .execute();
@@ -75,12 +65,7 @@ async function currentStatuses(
   for (const row of rows) {
     const key = `${row.site_id}/${row.device_id}`;
     if (!wanted.has(key)) continue;
-    out.set(
-      key,
-      row.online === null || row.session === null
-        ? NO_STATUS
-        : { ...NO_STATUS, online: row.online === 1, session: row.session },
-    );
+    out.set(key, statusFromJoin(row) ?? NO_STATUS);
   }
   return out;
 }

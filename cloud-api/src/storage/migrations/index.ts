@@ -8,6 +8,8 @@ import { energyMigration } from './0006-energy.js';
 import { lockersMigration } from './0007-lockers.js';
 import { lightingMigration } from './0008-lighting.js';
 import { usersMigration } from './0009-users.js';
+import { agentVersionMigration } from './0010-agent-version.js';
+import { lightingTonightMigration } from './0011-lighting-tonight.js';
 
 /**
  * Every migration, by name. Names sort in the order they run, so a new one takes the next
@@ -24,4 +26,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0007-lockers': lockersMigration,
   '0008-lighting': lightingMigration,
   '0009-users': usersMigration,
+  '0010-agent-version': agentVersionMigration,
+  '0011-lighting-tonight': lightingTonightMigration,
 });

@@ -1,6 +1,5 @@
-import { byId, h } from '../dom.js';
-import { dateTime } from '../format.js';
-import { alarmName, t } from '../i18n.js';
+import { byId, el } from '../../shared/dom.js';
+import { alarmName, dateTime, t } from '../texts.js';
 
 // Alarms as cards, newest first, filtered by state. Cards are kept and updated in place across
 // polls, so a comment being typed or a history being read survives the refresh.
@@ -42,12 +41,12 @@ export function alarmsView({ api, notify, role }) {
         }
         card.update(alarm);
         // Moved only when out of place: moving a node takes the focus out of it.
-        if (list.children[index] !== card.el)
-          list.insertBefore(card.el, list.children[index] ?? null);
+        if (list.children[index] !== card.node)
+          list.insertBefore(card.node, list.children[index] ?? null);
       });
       for (const [id, card] of cards) {
         if (!seen.has(id)) {
-          card.el.remove();
+          card.node.remove();
           cards.delete(id);
         }
       }
@@ -59,7 +58,7 @@ export function alarmsView({ api, notify, role }) {
     button.addEventListener('click', () => {
       filter = button.dataset.filter;
       view.render();
-      view.refresh().catch((error) => notify(t('error', error.message), 'bad'));
+      view.refresh().catch((error) => notify(t('error', { message: error.message }), 'bad'));
     });
   }
   return view;
@@ -69,29 +68,29 @@ export function alarmsView({ api, notify, role }) {
 function alarmCard({ api, notify, role, changed }) {
   let alarm = null;
   let auditEntries = null;
-  const title = h('h3', { class: 'alarm-title' });
-  const severity = h('span', { class: 'badge' });
-  const state = h('span', { class: 'badge state' });
-  const where = h('p', { class: 'where' });
-  const when = h('p', { class: 'sub' });
-  const note = h('textarea', { maxlength: 500, rows: 2 });
-  const noteLabel = h('label', {});
-  const ack = h('button', { type: 'button', class: 'primary' });
-  const resolve = h('button', { type: 'button' });
-  const actions = h(
+  const title = el('h3', { class: 'alarm-title' });
+  const severity = el('span', { class: 'badge' });
+  const state = el('span', { class: 'badge state' });
+  const where = el('p', { class: 'where' });
+  const when = el('p', { class: 'sub' });
+  const note = el('textarea', { maxlength: 500, rows: 2 });
+  const noteLabel = el('label', {});
+  const ack = el('button', { type: 'button', class: 'primary' });
+  const resolve = el('button', { type: 'button' });
+  const actions = el(
     'div',
     { class: 'alarm-actions' },
     noteLabel,
     note,
-    h('div', { class: 'buttons' }, ack, resolve),
+    el('div', { class: 'buttons' }, ack, resolve),
   );
-  const trail = h('ol', { class: 'trail' });
-  const summary = h('summary', {});
-  const history = h('details', { class: 'history' }, summary, trail);
-  const el = h(
+  const trail = el('ol', { class: 'trail' });
+  const summary = el('summary', {});
+  const history = el('details', { class: 'history' }, summary, trail);
+  const node = el(
     'article',
     { class: 'alarm card' },
-    h('header', { class: 'alarm-head' }, severity, title, state),
+    el('header', { class: 'alarm-head' }, severity, title, state),
     where,
     when,
     actions,
@@ -114,7 +113,7 @@ function alarmCard({ api, notify, role, changed }) {
       notify(t(verb === 'acknowledge' ? 'acknowledged' : 'resolved'), 'ok');
       changed();
     } catch (error) {
-      notify(t('error', error.message), 'bad');
+      notify(t('error', { message: error.message }), 'bad');
       card.update(alarm);
     }
   }
@@ -131,7 +130,7 @@ function alarmCard({ api, notify, role, changed }) {
       auditEntries = page.entries.filter((e) => e.subject === `alarm/${alarm.id}`).reverse();
       drawTrail();
     } catch (error) {
-      notify(t('error', error.message), 'bad');
+      notify(t('error', { message: error.message }), 'bad');
     }
   }
 
@@ -140,20 +139,23 @@ function alarmCard({ api, notify, role, changed }) {
       auditEntries === null
         ? alarmTrail(alarm)
         : auditEntries.map((e) =>
-            withNote(t('trailAudit', dateTime(e.at), e.actor, e.action), e.details.note),
+            withNote(
+              t('trailAudit', { time: dateTime(e.at), actor: e.actor, action: e.action }),
+              e.details.note,
+            ),
           );
-    trail.replaceChildren(...items.map((text) => h('li', { text })));
+    trail.replaceChildren(...items.map((text) => el('li', {}, text)));
   }
 
   const card = {
-    el,
+    node,
     update(next) {
       alarm = next;
       const id = `alarm-${alarm.id}-title`;
-      el.className = `alarm card alarm--${alarm.state} alarm--${alarm.severity}`;
-      el.dataset.alarm = String(alarm.id);
-      el.dataset.type = alarm.type;
-      el.dataset.state = alarm.state;
+      node.className = `alarm card alarm--${alarm.state} alarm--${alarm.severity}`;
+      node.dataset.alarm = String(alarm.id);
+      node.dataset.type = alarm.type;
+      node.dataset.state = alarm.state;
       title.id = id;
       title.textContent = alarmName(alarm.type);
       severity.className = `badge ${alarm.severity === 'alarm' ? 'badge--bad' : 'badge--warn'}`;
@@ -164,9 +166,9 @@ function alarmCard({ api, notify, role, changed }) {
         .filter(Boolean)
         .join(' · ');
       when.textContent = [
-        t('raisedAt', dateTime(alarm.firstRaisedAt)),
+        t('raisedAt', { time: dateTime(alarm.firstRaisedAt) }),
         alarm.occurrences > 1
-          ? t('occurrences', alarm.occurrences, dateTime(alarm.lastRaisedAt))
+          ? t('occurrences', { count: alarm.occurrences, time: dateTime(alarm.lastRaisedAt) })
           : null,
       ]
         .filter(Boolean)
@@ -194,27 +196,29 @@ function alarmCard({ api, notify, role, changed }) {
 /** What the alarm is about within its device: a box, a meter, a zone. */
 function subjectOf(alarm) {
   const box = alarm.details?.data?.box;
-  if (typeof box === 'number') return t('boxLabel', box);
+  if (typeof box === 'number') return t('boxLabel', { box });
   return alarm.subject;
 }
 
 /** The trail an alarm carries: raised, repeated, acknowledged, resolved, with notes. */
 function alarmTrail(alarm) {
-  const items = [t('trailRaised', dateTime(alarm.firstRaisedAt))];
+  const items = [t('trailRaised', { time: dateTime(alarm.firstRaisedAt) })];
   if (alarm.occurrences > 1) {
-    items.push(t('trailRepeated', alarm.occurrences, dateTime(alarm.lastRaisedAt)));
+    items.push(
+      t('trailRepeated', { count: alarm.occurrences, time: dateTime(alarm.lastRaisedAt) }),
+    );
   }
   if (alarm.acknowledged !== null) {
     const a = alarm.acknowledged;
-    items.push(withNote(t('trailAcknowledged', dateTime(a.at), a.by), a.note));
+    items.push(withNote(t('trailAcknowledged', { time: dateTime(a.at), by: a.by }), a.note));
   }
   if (alarm.resolved !== null) {
     const r = alarm.resolved;
-    items.push(withNote(t('trailResolved', dateTime(r.at), r.by), r.note));
+    items.push(withNote(t('trailResolved', { time: dateTime(r.at), by: r.by }), r.note));
   }
   return items;
 }
 
 function withNote(text, note) {
-  return typeof note === 'string' && note !== '' ? t('withNote', text, note) : text;
+  return typeof note === 'string' && note !== '' ? t('withNote', { text, note }) : text;
 }

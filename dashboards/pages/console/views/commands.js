@@ -1,6 +1,6 @@
+import { byId, el, setOptions } from '../../shared/dom.js';
 import { commandTracker } from '../command-tracker.js';
-import { byId, h, setOptions } from '../dom.js';
-import { t } from '../i18n.js';
+import { t } from '../texts.js';
 
 // The technician's orders: a remote unlock (bank, box, a required reason, a confirmation), a
 // lighting override with its expiry and ramp, and a configuration resync. Each order sent shows
@@ -37,7 +37,7 @@ export function commandsView({ api, notify, confirm, active }) {
       boxSelect,
       (detail?.boxes ?? []).map((b) => ({
         value: String(b.number),
-        label: t('boxOption', b.number, b.size, t(`box_${b.state}`)),
+        label: t('boxOption', { box: b.number, size: b.size, state: t(`box_${b.state}`) }),
       })),
     );
     const controllers = devices.filter((d) => d.kind === 'lighting');
@@ -81,7 +81,9 @@ export function commandsView({ api, notify, confirm, active }) {
 
   function failed(form, error) {
     const text =
-      error.code === 'MQTT_UNAVAILABLE' ? t('mqttUnavailable') : t('error', error.message);
+      error.code === 'MQTT_UNAVAILABLE'
+        ? t('mqttUnavailable')
+        : t('error', { message: error.message });
     form.querySelector('.error').textContent = text;
   }
 
@@ -100,7 +102,10 @@ export function commandsView({ api, notify, confirm, active }) {
       }
       if (bank === undefined || !Number.isInteger(box) || box < 1) return;
       if (
-        !(await confirm(t('confirmUnlockTitle', box), t('confirmUnlockBody', bank.name, reason)))
+        !(await confirm(
+          t('confirmUnlockTitle', { box }),
+          t('confirmUnlockBody', { bank: bank.name, reason }),
+        ))
       ) {
         return;
       }
@@ -110,7 +115,7 @@ export function commandsView({ api, notify, confirm, active }) {
           args: { box, reason },
         });
         byId('unlock-reason').value = '';
-        track(t('trackUnlock', box, bank.name), command);
+        track(t('trackUnlock', { box, bank: bank.name }), command);
       } catch (e) {
         failed(unlockForm, e);
       }
@@ -144,15 +149,13 @@ export function commandsView({ api, notify, confirm, active }) {
         byId('override-reason').value = '';
         const device = key.replace('/', ' / ');
         track(
-          t('trackOverride', zone === '' ? t('allZones') : zone, level, device),
+          t('trackOverride', { zone: zone === '' ? t('allZones') : zone, level, device }),
           command,
-          (c) => [
-            h('button', {
-              type: 'button',
-              text: t('endOverride'),
-              onclick: (e) => void clearOverride(e.currentTarget, key, c.id),
-            }),
-          ],
+          (c) => {
+            const end = el('button', { type: 'button' }, t('endOverride'));
+            end.addEventListener('click', () => void clearOverride(end, key, c.id));
+            return [end];
+          },
         );
       } catch (e) {
         failed(overrideForm, e);
@@ -168,10 +171,10 @@ export function commandsView({ api, notify, confirm, active }) {
         `/api/v1/devices/${key}/lighting/overrides/${id}/clear`,
         {},
       );
-      track(t('trackClear', key.replace('/', ' / ')), command);
+      track(t('trackClear', { device: key.replace('/', ' / ') }), command);
     } catch (e) {
       button.disabled = false;
-      notify(t('error', e.message), 'bad');
+      notify(t('error', { message: e.message }), 'bad');
     }
   }
 
@@ -186,8 +189,8 @@ export function commandsView({ api, notify, confirm, active }) {
         const device = key.replace('/', ' / ');
         notify(
           state.desired === null
-            ? t('nothingToResync', device)
-            : t('resynced', device, state.desired.version),
+            ? t('nothingToResync', { device })
+            : t('resynced', { device, version: state.desired.version }),
           'ok',
         );
       } catch (e) {
@@ -197,10 +200,14 @@ export function commandsView({ api, notify, confirm, active }) {
   });
 
   bankSelect.addEventListener('change', () => {
-    loadBank(bankSelect.value).then(render, (e) => notify(t('error', e.message), 'bad'));
+    loadBank(bankSelect.value).then(render, (e) =>
+      notify(t('error', { message: e.message }), 'bad'),
+    );
   });
   controllerSelect.addEventListener('change', () => {
-    loadZones(controllerSelect.value).then(render, (e) => notify(t('error', e.message), 'bad'));
+    loadZones(controllerSelect.value).then(render, (e) =>
+      notify(t('error', { message: e.message }), 'bad'),
+    );
   });
 
   return {

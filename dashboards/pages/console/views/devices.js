@@ -1,10 +1,12 @@
-import { byId, h } from '../dom.js';
-import { ago, dateTime, duration } from '../format.js';
-import { maybeT, t } from '../i18n.js';
+import { byId, el, setChildren } from '../../shared/dom.js';
+import { ago, dateTime, duration, t, textOr } from '../texts.js';
+import { deviceHealthPanel } from './device-health.js';
 
-// The devices table: one row per registered device with what the cloud knows of it. Meter and
-// lock-board health come from the device's active alarms (`meter-unreachable`,
-// `board-unreachable`): the cloud keeps no other per-meter or per-board state.
+// The devices table: one row per registered device with what the cloud knows of it. The health
+// column sums up the device's active `meter-unreachable` / `board-unreachable` alarms (an alarm
+// stays active until someone resolves it, so the summary errs on the side of looking); each
+// row's "Détails" opens the hardware as the device itself reports it, refreshed with the view.
+// Rows are kept across refreshes, so the focus stays on the button a technician pressed.
 
 const HEALTH_ALARMS = { meters: 'meter-unreachable', locker: 'board-unreachable' };
 
@@ -12,13 +14,32 @@ const HEALTH_ALARMS = { meters: 'meter-unreachable', locker: 'board-unreachable'
 export function devicesView({ api }) {
   const body = byId('devices-body');
   const empty = byId('devices-empty');
+  const rows = new Map();
   let last = null;
 
   function render() {
     if (last === null) return;
     const { devices, alarms } = last;
     empty.hidden = devices.length > 0;
-    body.replaceChildren(...devices.map((d) => row(d, alarms)));
+    const seen = new Set();
+    let position = 0;
+    for (const d of devices) {
+      const key = `${d.site}/${d.device}`;
+      seen.add(key);
+      let row = rows.get(key);
+      if (row === undefined) rows.set(key, (row = deviceRow(api, d)));
+      row.update(d, alarms);
+      // Moved only when out of place: moving a node takes the focus out of it.
+      for (const tr of row.nodes()) {
+        if (body.children[position] !== tr) body.insertBefore(tr, body.children[position] ?? null);
+        position++;
+      }
+    }
+    for (const [key, row] of rows) {
+      if (seen.has(key)) continue;
+      for (const tr of row.nodes()) tr.remove();
+      rows.delete(key);
+    }
   }
 
   return {
@@ -30,72 +51,119 @@ export function devicesView({ api }) {
       ]);
       last = { devices: list.devices, alarms: active.alarms };
       render();
+      await Promise.all([...rows.values()].map((row) => row.refreshHealth()));
     },
     render,
   };
 }
 
-function row(d, alarms) {
-  const key = `${d.site}/${d.device}`;
-  const s = d.status;
-  return h(
+/** One device's row, and its health panel's row below it while open. */
+function deviceRow(api, device) {
+  const key = `${device.site}/${device.device}`;
+  const name = `${device.site} / ${device.device}`;
+  const id = `device-${key.replace('/', '-')}`;
+  const nameCell = el('th', { scope: 'row' });
+  const stateCell = el('td', { class: 'state' });
+  const versionsCell = el('td', {});
+  const outboxCell = el('td', {});
+  const summary = el('span', {});
+  const toggle = el('button', {
+    type: 'button',
+    class: 'details',
+    'aria-expanded': 'false',
+    'aria-controls': `${id}-health`,
+    'aria-describedby': `${id}-name`,
+  });
+  const main = el(
     'tr',
-    { dataset: { device: key } },
-    h(
-      'th',
-      { scope: 'row' },
-      h('span', { class: 'device-name', text: `${d.site} / ${d.device}` }),
-      h('span', { class: 'sub', text: maybeT(`kind_${d.kind}`) ?? d.kind }),
-    ),
-    h(
-      'td',
-      { class: 'state' },
-      s === null
-        ? h('span', { class: 'badge badge--muted', text: t('neverSeen') })
-        : [
-            h('span', {
-              class: `badge ${s.online ? 'badge--ok' : 'badge--bad'}`,
-              text: t(s.online ? 'online' : 'offline'),
-            }),
-            h('span', {
-              class: 'sub',
-              title: dateTime(s.lastSeenAt),
-              text: t('lastSeen', ago(s.lastSeenAt)),
-            }),
-          ],
-    ),
-    h(
-      'td',
-      {},
-      // The agent's software version is in its birth message but the cloud does not store it.
-      h('span', { text: t('firmware', t('none')) }),
-      h('span', {
-        class: 'sub',
-        text: t('config', s?.configVersion == null ? t('none') : `v${s.configVersion}`),
-      }),
-    ),
-    h(
-      'td',
-      {},
-      h('span', { text: s?.outboxDepth == null ? t('none') : t('outboxDepth', s.outboxDepth) }),
-      s?.outboxOldestAgeMs == null || s.outboxDepth === 0
-        ? null
-        : h('span', { class: 'sub', text: t('outboxAge', duration(s.outboxOldestAgeMs)) }),
-    ),
-    h('td', {}, health(d, alarms)),
+    { 'data-device': key },
+    nameCell,
+    stateCell,
+    versionsCell,
+    outboxCell,
+    el('td', { class: 'health-cell' }, summary, toggle),
   );
+  const panel = deviceHealthPanel({ api, key, name });
+  const detail = el(
+    'tr',
+    { class: 'device-detail', id: `${id}-health`, 'data-health': key },
+    el('td', { colspan: 5 }, panel.node),
+  );
+  let open = false;
+
+  toggle.addEventListener('click', () => {
+    open = !open;
+    toggle.setAttribute('aria-expanded', String(open));
+    if (!open) {
+      detail.remove();
+      return;
+    }
+    main.after(detail);
+    void panel.load();
+  });
+
+  return {
+    nodes: () => (open ? [main, detail] : [main]),
+    refreshHealth: () => (open ? panel.load() : Promise.resolve()),
+    update(d, alarms) {
+      const s = d.status;
+      setChildren(
+        nameCell,
+        el('span', { class: 'device-name', id: `${id}-name` }, name),
+        el('span', { class: 'sub' }, textOr(`kind_${d.kind}`, d.kind)),
+      );
+      setChildren(stateCell, stateOf(s));
+      setChildren(
+        versionsCell,
+        el('span', {}, t('firmware', { version: s?.agentVersion ?? t('none') })),
+        el(
+          'span',
+          { class: 'sub' },
+          t('config', { version: s?.configVersion == null ? t('none') : `v${s.configVersion}` }),
+        ),
+      );
+      setChildren(
+        outboxCell,
+        el(
+          'span',
+          {},
+          s?.outboxDepth == null ? t('none') : t('outboxDepth', { count: s.outboxDepth }),
+        ),
+        s?.outboxOldestAgeMs == null || s.outboxDepth === 0
+          ? null
+          : el('span', { class: 'sub' }, t('outboxAge', { age: duration(s.outboxOldestAgeMs) })),
+      );
+      setChildren(summary, alarmSummary(d, alarms));
+      toggle.textContent = t('details');
+      panel.render();
+    },
+  };
 }
 
-function health(d, alarms) {
+function stateOf(s) {
+  if (s === null) return [el('span', { class: 'badge badge--muted' }, t('neverSeen'))];
+  return [
+    el(
+      'span',
+      { class: `badge ${s.online ? 'badge--ok' : 'badge--bad'}` },
+      t(s.online ? 'online' : 'offline'),
+    ),
+    el(
+      'span',
+      { class: 'sub', title: dateTime(s.lastSeenAt) },
+      t('lastSeen', { ago: ago(s.lastSeenAt) }),
+    ),
+  ];
+}
+
+/** `Cartes : OK`, or how many are unreachable, from the device's active alarms. */
+function alarmSummary(d, alarms) {
   const type = HEALTH_ALARMS[d.kind];
   if (type === undefined || d.status === null) return t('none');
   const failing = alarms.filter(
     (a) => a.site === d.site && a.device === d.device && a.type === type,
   ).length;
   const label = t(d.kind === 'meters' ? 'meters' : 'boards');
-  const value =
-    failing === 0
-      ? t('healthOk')
-      : t(d.kind === 'meters' ? 'meterProblems' : 'boardProblems', failing);
-  return h('span', { class: failing === 0 ? 'ok' : 'bad', text: t('labelled', label, value) });
+  const value = failing === 0 ? t('healthOk') : t('problems', { count: failing });
+  return el('span', { class: failing === 0 ? 'ok' : 'bad' }, t('labelled', { label, value }));
 }

@@ -1,6 +1,5 @@
-import { byId, h } from '../dom.js';
-import { ago, dateTime } from '../format.js';
-import { maybeT, t } from '../i18n.js';
+import { byId, el } from '../../shared/dom.js';
+import { ago, dateTime, t, textOr } from '../texts.js';
 
 // Every lighting controller's zones: the level each runs now, its mode, and the reason trace
 // the controller reported with it (one line per stage: program, calendar, event, override…).
@@ -34,56 +33,56 @@ export function lightingView({ api }) {
 
 function controllerSection({ device, zones }) {
   const id = `lighting-${device.site}-${device.device}`;
-  return h(
+  return el(
     'section',
     { class: 'controller card', 'aria-labelledby': id },
-    h('h2', { id, text: `${device.site} / ${device.device}` }),
+    el('h2', { id }, `${device.site} / ${device.device}`),
     zones.length === 0
-      ? h('p', { class: 'empty', text: t('noLevels') })
-      : h(
+      ? el('p', { class: 'empty' }, t('noLevels'))
+      : el(
           'div',
           { class: 'table-wrap' },
-          h(
+          el(
             'table',
             { class: 'zones' },
-            h(
+            el(
               'thead',
               {},
-              h(
+              el(
                 'tr',
                 {},
                 ['colZone', 'colLevel', 'colMode', 'colReasons', 'colSince'].map((key) =>
-                  h('th', { scope: 'col', text: t(key) }),
+                  el('th', { scope: 'col' }, t(key)),
                 ),
               ),
             ),
-            h('tbody', {}, zones.map(zoneRow)),
+            el('tbody', {}, zones.map(zoneRow)),
           ),
         ),
   );
 }
 
 function zoneRow(zone) {
-  return h(
+  return el(
     'tr',
-    { dataset: { zone: zone.zone } },
-    h('th', { scope: 'row', text: zone.zone }),
-    h(
+    { 'data-zone': zone.zone },
+    el('th', { scope: 'row' }, zone.zone),
+    el(
       'td',
       { class: 'level' },
-      h('meter', { min: 0, max: 100, value: zone.level, 'aria-hidden': 'true' }),
-      h('span', { text: `${zone.level} %` }),
+      el('meter', { min: 0, max: 100, value: zone.level, 'aria-hidden': 'true' }),
+      el('span', {}, `${zone.level} %`),
     ),
-    h('td', { text: maybeT(`mode_${zone.mode}`) ?? zone.mode }),
-    h(
+    el('td', {}, textOr(`mode_${zone.mode}`, zone.mode)),
+    el(
       'td',
       {},
-      h(
+      el(
         'ol',
         { class: 'reasons' },
-        zone.reasons.map((r) => h('li', { text: r })),
+        zone.reasons.map((r) => el('li', {}, r)),
       ),
     ),
-    h('td', { title: dateTime(zone.at), text: ago(zone.at) }),
+    el('td', { title: dateTime(zone.at) }, ago(zone.at)),
   );
 }

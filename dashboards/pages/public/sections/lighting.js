@@ -1,8 +1,26 @@
 // Street lighting: each zone's level now and why (the controller's own reason, shortened), and
-// the energy the last night saved against the same lamps at full power.
+// the energy saved against the same lamps at full power: tonight's so far while a night is in
+// progress (the controllers report it every few minutes), else the last night summed up.
 
 import { el, setText } from '../shared/dom.js';
-import { formatDay, formatEnergy, formatPercent } from '../shared/format.js';
+import { formatDay, formatEnergy, formatPercent, formatTime } from '../shared/format.js';
+
+/** The local date `YYYY-MM-DD` of an instant in a time zone. */
+function localDate(instant, timeZone) {
+  // en-CA writes dates as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date(instant));
+}
+
+/** The date before `YYYY-MM-DD`. */
+function dayBefore(isoDate) {
+  const [y, m, d] = isoDate.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d - 1)).toISOString().slice(0, 10);
+}
 
 const strings = {
   fr: {
@@ -11,6 +29,10 @@ const strings = {
     'lightingSummary.other': '{count} zones allumées sur {total} · niveau moyen {level}',
     lightingSummaryDark: 'Toutes les zones sont éteintes ({total} zones)',
     lightingNone: 'Aucun contrôleur d’éclairage n’a encore envoyé de niveau.',
+    lightingTonight: 'Cette nuit (en cours) : {pct} d’économie par rapport à la pleine puissance',
+    lightingTonightEnergy: '{energy} consommés au lieu de {baseline} depuis {since}',
+    lightingLastNight:
+      'La nuit dernière ({night}) : {pct} d’économie par rapport à la pleine puissance',
     lightingNight: 'Nuit du {night} : {pct} d’économie par rapport à la pleine puissance',
     lightingNightEnergy: '{energy} consommés au lieu de {baseline}',
     lightingNightNone: 'Pas encore de bilan de nuit.',
@@ -28,6 +50,9 @@ const strings = {
     'lightingSummary.other': '{count} of {total} zones lit · average level {level}',
     lightingSummaryDark: 'Every zone is off ({total} zones)',
     lightingNone: 'No lighting controller has reported a level yet.',
+    lightingTonight: 'Tonight (in progress): {pct} saved against full power',
+    lightingTonightEnergy: '{energy} used instead of {baseline} since {since}',
+    lightingLastNight: 'Last night ({night}): {pct} saved against full power',
     lightingNight: 'Night of {night}: {pct} saved against full power',
     lightingNightEnergy: '{energy} used instead of {baseline}',
     lightingNightNone: 'No night summary yet.',
@@ -100,6 +125,44 @@ export const lightingSection = {
       );
     }
 
+    /** Tonight's savings so far while a night is in progress, else the last night's. */
+    function renderSavings(tonight, last) {
+      const { t, locale, timeZone } = ctx;
+      const shown = tonight ?? last;
+      const pct = (figure) =>
+        figure.savingsPct === null ? '—' : formatPercent(figure.savingsPct, locale);
+      night.classList.toggle('lighting-night--none', shown === null);
+      night.classList.toggle('lighting-night--live', tonight !== null);
+      night.dataset.night = tonight !== null ? 'tonight' : last !== null ? 'last' : 'none';
+      const energy = (figure) => ({
+        energy: formatEnergy(figure.energyWh / 1000, locale),
+        baseline: formatEnergy(figure.baselineWh / 1000, locale),
+      });
+      if (tonight !== null) {
+        setText(night, t('lightingTonight', { pct: pct(tonight) }));
+        setText(
+          nightEnergy,
+          tonight.since === null
+            ? t('lightingNightEnergy', energy(tonight))
+            : t('lightingTonightEnergy', {
+                ...energy(tonight),
+                since: formatTime(tonight.since, locale, timeZone),
+              }),
+        );
+        return;
+      }
+      if (last === null) {
+        setText(night, t('lightingNightNone'));
+        setText(nightEnergy, '');
+        return;
+      }
+      // "Last night" only for the night that began yesterday; an older one says its date.
+      const yesterday = dayBefore(localDate(Date.now(), timeZone));
+      const key = last.night === yesterday ? 'lightingLastNight' : 'lightingNight';
+      setText(night, t(key, { night: formatDay(last.night, locale), pct: pct(last) }));
+      setText(nightEnergy, t('lightingNightEnergy', energy(last)));
+    }
+
     function render() {
       const { t, locale } = ctx;
       if (data === null) {
@@ -122,26 +185,7 @@ export const lightingSection = {
                 level: formatPercent(data.averageLitLevel ?? 0, locale),
               }),
       );
-      const last = data.lastNight;
-      night.classList.toggle('lighting-night--none', last === null);
-      setText(
-        night,
-        last === null
-          ? t('lightingNightNone')
-          : t('lightingNight', {
-              night: formatDay(last.night, locale),
-              pct: last.savingsPct === null ? '—' : formatPercent(last.savingsPct, locale),
-            }),
-      );
-      setText(
-        nightEnergy,
-        last === null
-          ? ''
-          : t('lightingNightEnergy', {
-              energy: formatEnergy(last.energyWh / 1000, locale),
-              baseline: formatEnergy(last.baselineWh / 1000, locale),
-            }),
-      );
+      renderSavings(data.tonight ?? null, data.lastNight);
       zones.replaceChildren(...data.zones.map(zoneItem));
     }
 

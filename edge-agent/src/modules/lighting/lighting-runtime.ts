@@ -283,6 +283,7 @@ export class LightingRuntime {
         { zoneId: zone.id, decision, mono, ...load },
         this.#config.decisionSeconds * 1000,
         this.#config.reportMinutes * 60_000,
+        this.#ledger.tonight(zone.id),
       );
     }
     this.#cabinet.judge(cabinetW, mono, this.#config.reportMinutes * 60_000);

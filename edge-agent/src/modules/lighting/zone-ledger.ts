@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { NightSoFar } from '@hameau/protocol';
 import type { AgentState } from '../../store/agent-state.js';
 
 // What the module remembers of each zone across restarts: the last level it announced (so a
@@ -78,11 +79,20 @@ export interface NightSummary {
   readonly nightHours: number;
 }
 
+/** A zone's night so far, for its telemetry. */
+export interface Tonight {
+  readonly figures: NightSoFar;
+  /** The night ended at this cycle: the figures are its summary's. */
+  readonly final: boolean;
+}
+
 /** The per-zone records, durable. */
 export class ZoneLedger {
   readonly #state: AgentState;
   readonly #records: Record<string, ZoneRecord>;
   readonly #prev = new Map<string, ZoneSample>();
+  /** Zones whose night was summed up at their latest step. */
+  readonly #ended = new Set<string>();
   #maxGapMs: number;
 
   constructor(state: AgentState, log: Logger, maxGapMs: number) {
@@ -129,6 +139,7 @@ export class ZoneLedger {
     const r = this.#record(zoneId);
     const prev = this.#prev.get(zoneId);
     this.#prev.set(zoneId, sample);
+    this.#ended.delete(zoneId);
     const out: NightSummary[] = [];
     const dt = prev === undefined ? 0 : sample.mono - prev.mono;
     if (prev !== undefined && dt > 0 && dt <= this.#maxGapMs) {
@@ -170,9 +181,31 @@ export class ZoneLedger {
       if ((over || n.night !== sample.night) && n.coveredMs > 0) {
         out.push(summarise(n));
         n.emitted = true;
+        this.#ended.add(zoneId);
       }
     }
     return out;
+  }
+
+  /**
+   * The zone's night so far, as of its latest step: while that step is in the night (switch-on
+   * to switch-off) the ledger counts, and at the step that summed the night up (then with the
+   * summary's figures). Null by day, and for a night left unfinished by an agent that was down
+   * (its summary comes late, once a newer night starts).
+   */
+  tonight(zoneId: string): Tonight | null {
+    const n = this.#records[zoneId]?.night ?? null;
+    if (n === null || n.coveredMs === 0) return null;
+    const final = this.#ended.has(zoneId);
+    const latest = this.#prev.get(zoneId);
+    const running =
+      !n.emitted &&
+      latest !== undefined &&
+      latest.astroNight &&
+      latest.night === n.night &&
+      (n.switchOff === null || latest.at < n.switchOff);
+    if (!final && !running) return null;
+    return { figures: soFar(n), final };
   }
 
   /** Forgets zones no longer configured. */
@@ -182,6 +215,7 @@ export class ZoneLedger {
         // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a record keyed by zone id
         delete this.#records[id];
         this.#prev.delete(id);
+        this.#ended.delete(id);
       }
     }
   }
@@ -201,7 +235,8 @@ export class ZoneLedger {
   }
 }
 
-function summarise(n: Night): NightSummary {
+/** The figures the summary and the night so far share, rounded alike so that they agree. */
+function figures(n: Night) {
   const savings = n.baselineWh > 0 ? (100 * (n.baselineWh - n.energyWh)) / n.baselineWh : 0;
   return {
     night: n.date,
@@ -210,6 +245,23 @@ function summarise(n: Night): NightSummary {
     savingsPct: round1(savings),
     litHours: round2(n.litMs / HOUR_MS),
     minLevel: n.minLevel,
+  };
+}
+
+const isoOrNull = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+
+function soFar(n: Night): NightSoFar {
+  return {
+    ...figures(n),
+    since: isoOrNull(n.switchOn),
+    until: isoOrNull(n.switchOff),
+    coveredHours: round2(n.coveredMs / HOUR_MS),
+  };
+}
+
+function summarise(n: Night): NightSummary {
+  return {
+    ...figures(n),
     measuredWh: n.measuredMs > 0 ? round1(n.measuredWh) : null,
     measuredHours: round2(n.measuredMs / HOUR_MS),
     coveredHours: round2(n.coveredMs / HOUR_MS),

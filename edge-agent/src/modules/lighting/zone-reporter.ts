@@ -1,13 +1,15 @@
 import type { LightingDecision } from './control/index.js';
 import { isRamping } from './decision-timing.js';
-import type { ZoneLedger } from './zone-ledger.js';
+import type { Tonight, ZoneLedger } from './zone-ledger.js';
 import type { ZoneLoad } from './zone-load.js';
 import type { ModuleContext } from '../../runtime/agent-module.js';
 
 // What the module says about each zone: a `level-changed` event with the reason trace when the
 // level or its mode changes (at a ramp's start and end, not at each of its steps), and the
 // `lighting` telemetry at a decision minute when something changed, and at least every
-// `reportMinutes`.
+// `reportMinutes`. Through the night, that telemetry carries the night so far (the ledger's
+// energy against full power), and the report of the cycle that ends the night carries the
+// figures of its summary: the public dashboard shows tonight's savings without waiting for it.
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -61,8 +63,8 @@ export class ZoneReporter {
     });
   }
 
-  /** The zone's telemetry, when due. */
-  report(r: ZoneReport, periodMs: number, reportMs: number): void {
+  /** The zone's telemetry, when due (always at the end of its night), with `tonight`. */
+  report(r: ZoneReport, periodMs: number, reportMs: number, tonight: Tonight | null): void {
     const failures = (this.#writeFailures.get(r.zoneId) ?? 0) + r.writeFailures;
     this.#writeFailures.set(r.zoneId, failures);
     const { decision } = r;
@@ -72,7 +74,10 @@ export class ZoneReporter {
     const changed = last?.level !== decision.level || last.measuredKnown !== measuredKnown;
     // A change waits for the next decision minute (a ramp's steps make one report a minute);
     // the periodic report goes now if waiting for the next cycle would make it late.
-    const due = (changed && since >= periodMs - SLACK_MS) || since + periodMs > reportMs + SLACK_MS;
+    const due =
+      (changed && since >= periodMs - SLACK_MS) ||
+      since + periodMs > reportMs + SLACK_MS ||
+      tonight?.final === true;
     if (!due) return;
     this.#reported.set(r.zoneId, { mono: r.mono, level: decision.level, measuredKnown });
     this.#writeFailures.set(r.zoneId, 0);
@@ -98,6 +103,7 @@ export class ZoneReporter {
         write_failures: failures,
       },
       Object.keys(missing).length > 0 ? missing : undefined,
+      tonight === null ? undefined : { night: tonight.figures },
     );
   }
 

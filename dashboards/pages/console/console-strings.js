@@ -1,44 +1,46 @@
-// The console's texts, French first, English on the toggle. A console-local dictionary: the
-// console's words (alarm types, command states) are its own, not the public pages'.
+// The console's texts, French first, English on the toggle: `{name}` placeholders, and `.one` /
+// `.other` forms where a count decides. The console's words (alarm types, command states) are
+// its own, not the public pages'.
 
-/** Alarm types the console names; any other shows its raw type. */
+/** Alarm types the console names (`alarm.<type>`); any other shows its raw type. */
 const ALARMS = {
   fr: {
-    'door-left-open': 'Porte restée ouverte',
-    'door-forced': 'Porte forcée',
-    'lock-stuck': 'Serrure bloquée',
-    'board-unreachable': 'Carte de serrures injoignable',
-    'remote-unlock-rate-exceeded': 'Trop d’ouvertures à distance',
-    'terminal-locked-out': 'Borne bloquée (codes erronés)',
-    'item-left-after-pickup': 'Colis oublié après retrait',
-    'lamp-failure': 'Lampe en panne',
-    'relay-stuck': 'Relais bloqué',
-    'day-burning': 'Éclairage allumé de jour',
-    'meter-unreachable': 'Compteur injoignable',
-    'counter-reset': 'Compteur remis à zéro',
-    device_offline: 'Appareil hors ligne',
-    outbox_backlog: 'File d’envoi en retard',
+    'alarm.door-left-open': 'Porte restée ouverte',
+    'alarm.door-forced': 'Porte forcée',
+    'alarm.lock-stuck': 'Serrure bloquée',
+    'alarm.board-unreachable': 'Carte de serrures injoignable',
+    'alarm.remote-unlock-rate-exceeded': 'Trop d’ouvertures à distance',
+    'alarm.terminal-locked-out': 'Borne bloquée (codes erronés)',
+    'alarm.item-left-after-pickup': 'Colis oublié après retrait',
+    'alarm.lamp-failure': 'Lampe en panne',
+    'alarm.relay-stuck': 'Relais bloqué',
+    'alarm.day-burning': 'Éclairage allumé de jour',
+    'alarm.meter-unreachable': 'Compteur injoignable',
+    'alarm.counter-reset': 'Compteur remis à zéro',
+    'alarm.device_offline': 'Appareil hors ligne',
+    'alarm.outbox_backlog': 'File d’envoi en retard',
   },
   en: {
-    'door-left-open': 'Door left open',
-    'door-forced': 'Forced door',
-    'lock-stuck': 'Lock stuck',
-    'board-unreachable': 'Lock board unreachable',
-    'remote-unlock-rate-exceeded': 'Too many remote unlocks',
-    'terminal-locked-out': 'Terminal locked out (wrong codes)',
-    'item-left-after-pickup': 'Item left after pickup',
-    'lamp-failure': 'Lamp failure',
-    'relay-stuck': 'Relay stuck',
-    'day-burning': 'Day-burning',
-    'meter-unreachable': 'Meter unreachable',
-    'counter-reset': 'Meter counter reset',
-    device_offline: 'Device offline',
-    outbox_backlog: 'Outbox backlog',
+    'alarm.door-left-open': 'Door left open',
+    'alarm.door-forced': 'Forced door',
+    'alarm.lock-stuck': 'Lock stuck',
+    'alarm.board-unreachable': 'Lock board unreachable',
+    'alarm.remote-unlock-rate-exceeded': 'Too many remote unlocks',
+    'alarm.terminal-locked-out': 'Terminal locked out (wrong codes)',
+    'alarm.item-left-after-pickup': 'Item left after pickup',
+    'alarm.lamp-failure': 'Lamp failure',
+    'alarm.relay-stuck': 'Relay stuck',
+    'alarm.day-burning': 'Day-burning',
+    'alarm.meter-unreachable': 'Meter unreachable',
+    'alarm.counter-reset': 'Meter counter reset',
+    'alarm.device_offline': 'Device offline',
+    'alarm.outbox_backlog': 'Outbox backlog',
   },
 };
 
 const TEXT = {
   fr: {
+    locale: 'fr-FR',
     brand: 'Hameau · Console technicien',
     logout: 'Se déconnecter',
     langToggle: 'English',
@@ -49,11 +51,11 @@ const TEXT = {
     signingIn: 'Connexion…',
     loginMissing: 'Saisissez votre identifiant et votre mot de passe.',
     loginFailed: 'Identifiant ou mot de passe incorrect.',
-    loginThrottled: (s) => `Trop d’essais. Réessayez dans ${s} s.`,
+    loginThrottled: 'Trop d’essais. Réessayez dans {seconds} s.',
     sessionExpired: 'Votre session a expiré. Reconnectez-vous.',
     sessionEnded: 'Votre session a été fermée. Reconnectez-vous.',
     signedOut: 'Vous êtes déconnecté.',
-    who: (name, role) => `${name} (${role})`,
+    who: '{name} ({role})',
     role_technician: 'technicien',
     role_admin: 'administrateur',
     navLabel: 'Vues',
@@ -61,9 +63,9 @@ const TEXT = {
     tabAlarms: 'Alarmes',
     tabCommands: 'Commandes',
     tabLighting: 'Éclairage',
-    activeAlarms: (n) => `${n} en cours`,
-    unreachable: 'API injoignable : nouvel essai dans quelques secondes.',
-    updatedAt: (time) => `À jour à ${time}`,
+    activeAlarms: '{count} en cours',
+    apiUnreachable: 'API injoignable : nouvel essai dans quelques secondes.',
+    updatedAt: 'À jour à {time}',
     colDevice: 'Appareil',
     colState: 'État',
     colVersions: 'Versions',
@@ -76,17 +78,17 @@ const TEXT = {
     online: 'En ligne',
     offline: 'Hors ligne',
     neverSeen: 'Jamais connecté',
-    lastSeen: (ago) => `vu ${ago}`,
-    firmware: (v) => `logiciel ${v}`,
-    config: (v) => `config. ${v}`,
-    outboxDepth: (n) => `${n} en attente`,
-    outboxAge: (age) => `plus ancien : ${age}`,
+    lastSeen: 'vu {ago}',
+    firmware: 'logiciel {version}',
+    config: 'config. {version}',
+    outboxDepth: '{count} en attente',
+    outboxAge: 'plus ancien : {age}',
     meters: 'Compteurs',
     boards: 'Cartes',
     healthOk: 'OK',
-    labelled: (label, value) => `${label} : ${value}`,
-    meterProblems: (n) => `${n} injoignable${n > 1 ? 's' : ''}`,
-    boardProblems: (n) => `${n} injoignable${n > 1 ? 's' : ''}`,
+    labelled: '{label} : {value}',
+    'problems.one': '{count} injoignable',
+    'problems.other': '{count} injoignables',
     alarmFilter: 'Filtre',
     filterActive: 'En cours',
     filterOpen: 'Ouvertes',
@@ -99,25 +101,25 @@ const TEXT = {
     state_open: 'Ouverte',
     state_acknowledged: 'Acquittée',
     state_resolved: 'Résolue',
-    boxLabel: (n) => `casier ${n}`,
-    raisedAt: (time) => `Levée le ${time}`,
-    occurrences: (n, time) => `${n} fois, dernière le ${time}`,
+    boxLabel: 'casier {box}',
+    raisedAt: 'Levée le {time}',
+    occurrences: '{count} fois, dernière le {time}',
     note: 'Commentaire (facultatif)',
     acknowledge: 'Acquitter',
     resolve: 'Résoudre',
     acknowledged: 'Alarme acquittée.',
     resolved: 'Alarme résolue.',
     history: 'Historique',
-    trailRaised: (time) => `${time} · levée par le système`,
-    trailRepeated: (n, time) => `${time} · répétée (${n} fois en tout)`,
-    trailAcknowledged: (time, by) => `${time} · acquittée par ${by}`,
-    trailResolved: (time, by) => `${time} · résolue par ${by}`,
-    trailAudit: (time, actor, action) => `${time} · ${actor} · ${action}`,
-    withNote: (text, note) => `${text} : « ${note} »`,
+    trailRaised: '{time} · levée par le système',
+    trailRepeated: '{time} · répétée ({count} fois en tout)',
+    trailAcknowledged: '{time} · acquittée par {by}',
+    trailResolved: '{time} · résolue par {by}',
+    trailAudit: '{time} · {actor} · {action}',
+    withNote: '{text} : « {note} »',
     unlockTitle: 'Ouverture à distance',
     bank: 'Consigne',
     box: 'Casier',
-    boxOption: (n, size, state) => `Casier ${n} (${size}, ${state})`,
+    boxOption: 'Casier {box} ({size}, {state})',
     box_available: 'libre',
     box_reserved: 'réservé',
     box_occupied: 'occupé',
@@ -127,9 +129,8 @@ const TEXT = {
     unlockSubmit: 'Ouvrir le casier…',
     reasonTooShort: 'Indiquez un motif (3 caractères au moins).',
     noBanks: 'Aucune consigne',
-    confirmUnlockTitle: (box) => `Ouvrir le casier ${box} ?`,
-    confirmUnlockBody: (bank, reason) =>
-      `La porte de « ${bank} » s’ouvrira tout de suite. Motif : ${reason}`,
+    confirmUnlockTitle: 'Ouvrir le casier {box} ?',
+    confirmUnlockBody: 'La porte de « {bank} » s’ouvrira tout de suite. Motif : {reason}',
     cancel: 'Annuler',
     confirm: 'Confirmer',
     overrideTitle: 'Forçage de l’éclairage',
@@ -146,13 +147,13 @@ const TEXT = {
     device: 'Appareil',
     resyncHint: 'Publie à nouveau la dernière version souhaitée vers l’appareil.',
     resyncSubmit: 'Resynchroniser',
-    resynced: (device, version) => `${device} : version ${version} publiée à nouveau.`,
-    nothingToResync: (device) => `${device} n’a pas de configuration souhaitée.`,
+    resynced: '{device} : version {version} publiée à nouveau.',
+    nothingToResync: '{device} n’a pas de configuration souhaitée.',
     trackersTitle: 'Suivi des commandes',
     noTrackers: 'Les commandes envoyées depuis cette page s’afficheront ici.',
-    trackUnlock: (box, bank) => `Ouverture du casier ${box} · ${bank}`,
-    trackOverride: (zone, level, device) => `Forçage ${zone} à ${level} % · ${device}`,
-    trackClear: (device) => `Fin du forçage · ${device}`,
+    trackUnlock: 'Ouverture du casier {box} · {bank}',
+    trackOverride: 'Forçage {zone} à {level} % · {device}',
+    trackClear: 'Fin du forçage · {device}',
     endOverride: 'Terminer le forçage',
     command_result: 'Résultat',
     command_queued: 'En file',
@@ -162,7 +163,7 @@ const TEXT = {
     command_failed: 'Échouée',
     command_expired: 'Expirée',
     command_cancelled: 'Annulée',
-    commandFailed: (code, message) => `Échec : ${code}${message ? ` (${message})` : ''}`,
+    commandFailed: 'Échec : {code}{detail}',
     lateResult: 'Réponse tardive de l’appareil : vérifiez sur place.',
     noControllers: 'Aucun contrôleur d’éclairage.',
     noLevels: 'Aucun niveau reçu pour l’instant.',
@@ -176,12 +177,13 @@ const TEXT = {
     mode_event: 'événement',
     mode_override: 'forçage',
     mode_failsafe: 'secours',
-    error: (message) => `Erreur : ${message}`,
+    error: 'Erreur : {message}',
     mqttUnavailable: 'L’API n’est pas connectée au broker : réessayez plus tard.',
     never: 'jamais',
     none: '—',
   },
   en: {
+    locale: 'en-GB',
     brand: 'Hameau · Technician console',
     logout: 'Sign out',
     langToggle: 'Français',
@@ -192,11 +194,11 @@ const TEXT = {
     signingIn: 'Signing in…',
     loginMissing: 'Type your username and your password.',
     loginFailed: 'Wrong username or password.',
-    loginThrottled: (s) => `Too many attempts. Try again in ${s} s.`,
+    loginThrottled: 'Too many attempts. Try again in {seconds} s.',
     sessionExpired: 'Your session has expired. Please sign in again.',
     sessionEnded: 'Your session was closed. Please sign in again.',
     signedOut: 'You are signed out.',
-    who: (name, role) => `${name} (${role})`,
+    who: '{name} ({role})',
     role_technician: 'technician',
     role_admin: 'administrator',
     navLabel: 'Views',
@@ -204,9 +206,9 @@ const TEXT = {
     tabAlarms: 'Alarms',
     tabCommands: 'Commands',
     tabLighting: 'Lighting',
-    activeAlarms: (n) => `${n} active`,
-    unreachable: 'API unreachable: retrying in a few seconds.',
-    updatedAt: (time) => `Up to date at ${time}`,
+    activeAlarms: '{count} active',
+    apiUnreachable: 'API unreachable: retrying in a few seconds.',
+    updatedAt: 'Up to date at {time}',
     colDevice: 'Device',
     colState: 'State',
     colVersions: 'Versions',
@@ -219,17 +221,17 @@ const TEXT = {
     online: 'Online',
     offline: 'Offline',
     neverSeen: 'Never connected',
-    lastSeen: (ago) => `seen ${ago}`,
-    firmware: (v) => `software ${v}`,
-    config: (v) => `config ${v}`,
-    outboxDepth: (n) => `${n} waiting`,
-    outboxAge: (age) => `oldest: ${age}`,
+    lastSeen: 'seen {ago}',
+    firmware: 'software {version}',
+    config: 'config {version}',
+    outboxDepth: '{count} waiting',
+    outboxAge: 'oldest: {age}',
     meters: 'Meters',
     boards: 'Boards',
     healthOk: 'OK',
-    labelled: (label, value) => `${label}: ${value}`,
-    meterProblems: (n) => `${n} unreachable`,
-    boardProblems: (n) => `${n} unreachable`,
+    labelled: '{label}: {value}',
+    'problems.one': '{count} unreachable',
+    'problems.other': '{count} unreachable',
     alarmFilter: 'Filter',
     filterActive: 'Active',
     filterOpen: 'Open',
@@ -242,25 +244,25 @@ const TEXT = {
     state_open: 'Open',
     state_acknowledged: 'Acknowledged',
     state_resolved: 'Resolved',
-    boxLabel: (n) => `box ${n}`,
-    raisedAt: (time) => `Raised ${time}`,
-    occurrences: (n, time) => `${n} times, last ${time}`,
+    boxLabel: 'box {box}',
+    raisedAt: 'Raised {time}',
+    occurrences: '{count} times, last {time}',
     note: 'Comment (optional)',
     acknowledge: 'Acknowledge',
     resolve: 'Resolve',
     acknowledged: 'Alarm acknowledged.',
     resolved: 'Alarm resolved.',
     history: 'History',
-    trailRaised: (time) => `${time} · raised by the system`,
-    trailRepeated: (n, time) => `${time} · raised again (${n} times in all)`,
-    trailAcknowledged: (time, by) => `${time} · acknowledged by ${by}`,
-    trailResolved: (time, by) => `${time} · resolved by ${by}`,
-    trailAudit: (time, actor, action) => `${time} · ${actor} · ${action}`,
-    withNote: (text, note) => `${text}: “${note}”`,
+    trailRaised: '{time} · raised by the system',
+    trailRepeated: '{time} · raised again ({count} times in all)',
+    trailAcknowledged: '{time} · acknowledged by {by}',
+    trailResolved: '{time} · resolved by {by}',
+    trailAudit: '{time} · {actor} · {action}',
+    withNote: '{text}: “{note}”',
     unlockTitle: 'Remote unlock',
     bank: 'Locker bank',
     box: 'Box',
-    boxOption: (n, size, state) => `Box ${n} (${size}, ${state})`,
+    boxOption: 'Box {box} ({size}, {state})',
     box_available: 'free',
     box_reserved: 'reserved',
     box_occupied: 'occupied',
@@ -270,8 +272,8 @@ const TEXT = {
     unlockSubmit: 'Open the box…',
     reasonTooShort: 'Give a reason (at least 3 characters).',
     noBanks: 'No locker bank',
-    confirmUnlockTitle: (box) => `Open box ${box}?`,
-    confirmUnlockBody: (bank, reason) => `The door of “${bank}” opens at once. Reason: ${reason}`,
+    confirmUnlockTitle: 'Open box {box}?',
+    confirmUnlockBody: 'The door of “{bank}” opens at once. Reason: {reason}',
     cancel: 'Cancel',
     confirm: 'Confirm',
     overrideTitle: 'Lighting override',
@@ -288,13 +290,13 @@ const TEXT = {
     device: 'Device',
     resyncHint: 'Publishes the latest desired version to the device again.',
     resyncSubmit: 'Resync',
-    resynced: (device, version) => `${device}: version ${version} published again.`,
-    nothingToResync: (device) => `${device} has no desired configuration.`,
+    resynced: '{device}: version {version} published again.',
+    nothingToResync: '{device} has no desired configuration.',
     trackersTitle: 'Command tracking',
     noTrackers: 'Commands sent from this page show here.',
-    trackUnlock: (box, bank) => `Unlock box ${box} · ${bank}`,
-    trackOverride: (zone, level, device) => `Override ${zone} at ${level} % · ${device}`,
-    trackClear: (device) => `End of override · ${device}`,
+    trackUnlock: 'Unlock box {box} · {bank}',
+    trackOverride: 'Override {zone} at {level} % · {device}',
+    trackClear: 'End of override · {device}',
     endOverride: 'End the override',
     command_result: 'Outcome',
     command_queued: 'Queued',
@@ -304,7 +306,7 @@ const TEXT = {
     command_failed: 'Failed',
     command_expired: 'Expired',
     command_cancelled: 'Cancelled',
-    commandFailed: (code, message) => `Failed: ${code}${message ? ` (${message})` : ''}`,
+    commandFailed: 'Failed: {code}{detail}',
     lateResult: 'Late answer from the device: check on site.',
     noControllers: 'No lighting controller.',
     noLevels: 'No level received yet.',
@@ -318,70 +320,15 @@ const TEXT = {
     mode_event: 'event',
     mode_override: 'override',
     mode_failsafe: 'failsafe',
-    error: (message) => `Error: ${message}`,
+    error: 'Error: {message}',
     mqttUnavailable: 'The API is not connected to the broker: try again later.',
     never: 'never',
     none: '—',
   },
 };
 
-const LOCALES = { fr: 'fr-FR', en: 'en-GB' };
-const STORAGE_KEY = 'hameau.console.lang';
-
-let lang = readStoredLang();
-
-function readStoredLang() {
-  try {
-    const stored = localStorage.getItem(STORAGE_KEY);
-    return stored === 'en' ? 'en' : 'fr';
-  } catch {
-    return 'fr';
-  }
-}
-
-/** The page's language: `fr` or `en`. */
-export function currentLang() {
-  return lang;
-}
-
-/** Switches the language and remembers it on this device (not a secret: localStorage). */
-export function setLang(next) {
-  lang = next === 'en' ? 'en' : 'fr';
-  try {
-    localStorage.setItem(STORAGE_KEY, lang);
-  } catch {
-    // Private browsing may refuse storage: the choice then lasts until the page is reloaded.
-  }
-}
-
-/** The BCP 47 locale for dates and numbers. */
-export function locale() {
-  return LOCALES[lang];
-}
-
-/** A text by key; function entries take arguments. An unknown key shows itself. */
-export function t(key, ...args) {
-  const entry = TEXT[lang][key] ?? TEXT.fr[key];
-  if (typeof entry === 'function') return entry(...args);
-  return entry ?? key;
-}
-
-/** A text that may be missing (a state or kind the console does not know): null then. */
-export function maybeT(key) {
-  const entry = TEXT[lang][key];
-  return typeof entry === 'string' ? entry : null;
-}
-
-/** The name of an alarm type, or the type itself when the console does not know it. */
-export function alarmName(type) {
-  return ALARMS[lang][type] ?? type;
-}
-
-/** Fills every `data-t` text and `data-t-label` aria-label under `root`. */
-export function applyTexts(root = document) {
-  document.documentElement.lang = lang;
-  for (const el of root.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t);
-  for (const el of root.querySelectorAll('[data-t-label]')) {
-    el.setAttribute('aria-label', t(el.dataset.tLabel));
-  }
-}
+/** The console's texts, by language; views may bring more (`views/*-strings.js`). */
+export const CONSOLE_STRINGS = Object.freeze({
+  fr: { ...TEXT.fr, ...ALARMS.fr },
+  en: { ...TEXT.en, ...ALARMS.en },
+});

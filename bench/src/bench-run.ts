@@ -1,11 +1,27 @@
 import { loadavg } from 'node:os';
-import { BENCHMARKS_DOC_INTRO, type RunContext } from './broker/report.js';
+import { fileURLToPath } from 'node:url';
+import { BENCHMARKS_DOC_INTRO, type RunContext } from './bench-section.js';
 import { describeMachine } from './machine.js';
 import { writeMarkdownSection } from './markdown-section.js';
+
+/** The repository's docs/benchmarks.md, whose sections full runs rewrite. */
+export const BENCHMARKS_DOC = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
 
 /** A thrown value as one line for the log. */
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : JSON.stringify(err);
+}
+
+/** How a run ends: where its section goes, what went wrong, and how to render the section. */
+export interface RunOutcome {
+  readonly docPath: string | null;
+  /** What the measurement threw, or null. */
+  readonly failure: unknown;
+  /** Lost data and the like: any keeps the docs unchanged. */
+  readonly problems?: readonly string[];
+  /** Prefix of each problem line, e.g. `readings lost`. */
+  readonly problemLabel?: string;
+  readonly render: (run: RunContext) => string;
 }
 
 /**
@@ -24,47 +40,72 @@ export class BenchRun {
     this.#name = name;
   }
 
-  log(line: string): void {
+  /** Bound, so that it can be handed around as a plain `(line) => void`. */
+  readonly log = (line: string): void => {
     const s = ((performance.now() - this.#started) / 1000).toFixed(0).padStart(4);
     process.stderr.write(`[${this.#name} ${s} s] ${line}\n`);
+  };
+
+  /** Runs the measurement; what it throws is the run's failure (null: none), not a crash. */
+  async attempt(measure: () => Promise<void>): Promise<unknown> {
+    try {
+      await measure();
+      return null;
+    } catch (err) {
+      return err;
+    }
+  }
+
+  /** Prints the run's tables (none: nothing worth printing), then `publish`es. */
+  finish(tables: string | null, outcome: RunOutcome): number {
+    if (tables !== null) process.stdout.write(`\n${tables}\n\n`);
+    return this.publish(outcome);
   }
 
   /**
    * Writes the run's section to `docPath` (none: a quick run or `--no-write`) unless the run
    * failed or `problems` lists lost data; returns the exit code.
    */
-  publish(opts: {
-    readonly docPath: string | null;
-    readonly failure: unknown;
-    readonly problems?: readonly string[];
-    /** Prefix of each problem line, e.g. `readings lost`. */
-    readonly problemLabel?: string;
-    readonly render: (run: RunContext) => string;
-  }): number {
-    const problems = opts.problems ?? [];
-    if (opts.failure !== null || problems.length > 0) {
-      if (opts.failure !== null) this.log(`run failed: ${errorMessage(opts.failure)}`);
-      for (const p of problems) this.log(`${opts.problemLabel ?? 'problem'}: ${p}`);
+  publish(outcome: RunOutcome): number {
+    const problems = outcome.problems ?? [];
+    if (outcome.failure !== null || problems.length > 0) {
+      if (outcome.failure !== null) this.log(`run failed: ${errorMessage(outcome.failure)}`);
+      for (const p of problems) this.log(`${outcome.problemLabel ?? 'problem'}: ${p}`);
       this.log('docs/benchmarks.md left unchanged');
       return 1;
     }
-    if (opts.docPath === null) {
+    if (outcome.docPath === null) {
       this.log('docs/benchmarks.md left unchanged (quick run or --no-write)');
       return 0;
     }
-    const section = opts.render({
+    const section = outcome.render({
       machine: describeMachine(),
       date: this.#date,
       loadAverage: [this.#loadBefore, loadavg()[0] ?? 0],
     });
-    writeMarkdownSection(opts.docPath, this.#name, section, BENCHMARKS_DOC_INTRO);
-    this.log(`updated ${opts.docPath}`);
+    writeMarkdownSection(outcome.docPath, this.#name, section, BENCHMARKS_DOC_INTRO);
+    this.log(`updated ${outcome.docPath}`);
     return 0;
   }
 }
 
-/** Runs a bench's `main` and turns its result (or a crash) into the exit code. */
-export function runMain(main: () => Promise<number>): void {
+/**
+ * A bench's entry point: parses its options (printing `usage` for `--help`), runs `main` with
+ * them, and turns its result (or a crash, a bad flag included) into the exit code.
+ */
+export function benchMain<O>(bench: {
+  readonly parse: (argv: readonly string[], env: NodeJS.ProcessEnv) => O | 'help';
+  readonly usage: string;
+  readonly main: (options: O) => Promise<number>;
+}): void {
+  const main = async (): Promise<number> => {
+    const options = bench.parse(process.argv.slice(2), process.env);
+    if (options === 'help') {
+      process.stdout.write(`${bench.usage}\n`);
+      return 0;
+    }
+    return bench.main(options);
+  };
   main().then(
     (code) => {
       process.exitCode = code;

@@ -1,6 +1,11 @@
 /** How a column's cells line up. */
 export type Align = 'left' | 'right';
 
+/** `text` columns on the left, then `figures` columns on the right: a results table's shape. */
+export function textThenFigures(text: number, figures: number): Align[] {
+  return [...Array<Align>(text).fill('left'), ...Array<Align>(figures).fill('right')];
+}
+
 /**
  * A Markdown table with its columns padded to one width, the way Prettier formats it, so a
  * generated document passes `prettier --check` and still reads well in a terminal.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { markdownTable } from '../src/markdown-table.js';
+import { markdownTable, textThenFigures } from '../src/markdown-table.js';
 
 describe('markdownTable', () => {
   it('pads every column to its widest cell, as Prettier does', () => {
@@ -35,5 +35,12 @@ describe('markdownTable', () => {
     expect(markdownTable(['a', 'b'], ['left', 'right'], [['1']])).toBe(
       ['| a   |   b |', '| --- | --: |', '| 1   |     |'].join('\n'),
     );
+  });
+});
+
+describe('textThenFigures', () => {
+  it('aligns the text columns left and the figures right', () => {
+    expect(textThenFigures(2, 3)).toEqual(['left', 'left', 'right', 'right', 'right']);
+    expect(textThenFigures(0, 1)).toEqual(['right']);
   });
 });

@@ -3,20 +3,16 @@
  * loads, printed as a ratio table and written to docs/benchmarks.md.
  */
 import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { requireOpenFiles } from '../fd-limit.js';
-import { BenchRun, runMain } from '../bench-run.js';
+import { BENCHMARKS_DOC, benchMain, BenchRun } from '../bench-run.js';
 import { runFanInLatency } from './fan-in-latency.js';
 import { parseBenchOptions, USAGE, type BenchOptions } from './options.js';
 import { renderDocSection, renderResults, type BrokerBenchResults } from './report.js';
 import { startTarget, TARGET_LABEL, type Target } from './targets.js';
 import { runThroughput } from './throughput.js';
 
-const DOC_PATH = fileURLToPath(new URL('../../../docs/benchmarks.md', import.meta.url));
 const run = new BenchRun('bench:broker');
-const log = (line: string): void => {
-  run.log(line);
-};
+const log = run.log;
 
 /** Sockets besides the fan-in clients: subscribers, the throughput pair, files, IPC. */
 const SPARE_FILES = 256;
@@ -72,12 +68,7 @@ function deliveryProblems(results: BrokerBenchResults): string[] {
   });
 }
 
-async function main(): Promise<number> {
-  const options = parseBenchOptions(process.argv.slice(2), process.env, DOC_PATH);
-  if (options === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+async function main(options: BenchOptions): Promise<number> {
   if (options.loads.includes('fan-in')) {
     requireOpenFiles(
       options.fanIn.clients + SPARE_FILES,
@@ -87,15 +78,8 @@ async function main(): Promise<number> {
   if (options.profileDir !== null) mkdirSync(options.profileDir, { recursive: true });
 
   const results: BrokerBenchResults = { throughput: {}, fanIn: {}, versions: {} };
-  let failure: unknown = null;
-  try {
-    await measureAll(options, results);
-  } catch (err) {
-    failure = err;
-  }
-
-  process.stdout.write(`\n${renderResults(results, options)}\n\n`);
-  return run.publish({
+  const failure = await run.attempt(() => measureAll(options, results));
+  return run.finish(renderResults(results, options), {
     docPath: options.docPath,
     failure,
     problems: deliveryProblems(results),
@@ -104,4 +88,8 @@ async function main(): Promise<number> {
   });
 }
 
-runMain(main);
+benchMain({
+  parse: (argv, env) => parseBenchOptions(argv, env, BENCHMARKS_DOC),
+  usage: USAGE,
+  main,
+});

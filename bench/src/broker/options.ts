@@ -1,6 +1,4 @@
-import { parseArgs } from 'node:util';
-import { docPathOf, wholeNumberReader } from '../option-rules.js';
-import { ConfigError } from '@hameau/protocol';
+import { benchFlags, benchUsage, parseBenchFlags } from '../bench-flags.js';
 import type { FanInOptions } from './fan-in-latency.js';
 import { TARGET_NAMES, type TargetName } from './targets.js';
 import type { ThroughputOptions } from './throughput.js';
@@ -26,21 +24,74 @@ export interface BenchOptions {
 /** Undelivered messages at which the throughput publisher waits (see `ThroughputOptions`). */
 const MAX_BACKLOG = 1_000;
 
-export const USAGE = `npm run bench:broker -- [options]
+/** The flags of `npm run bench:broker`. */
+export const BROKER_FLAGS = benchFlags({
+  name: 'bench:broker',
+  quick: '5,000 messages, 300 clients for 5 s',
+  flags: {
+    targets: {
+      type: 'some-of',
+      of: TARGET_NAMES,
+      help: 'of aedes,hameau,mosquitto (default: all; aedes is the baseline)',
+    },
+    loads: { type: 'some-of', of: LOAD_NAMES, help: 'of throughput,fan-in (default: both)' },
+    messages: {
+      type: 'number',
+      default: 50_000,
+      quick: 5_000,
+      min: 1,
+      help: 'throughput: timed messages (default 50000)',
+    },
+    window: {
+      type: 'number',
+      default: 100,
+      min: 1,
+      max: MAX_BACKLOG,
+      help: 'throughput: publishes awaiting PUBACK (default 100)',
+    },
+    clients: {
+      type: 'number',
+      default: 3_000,
+      quick: 300,
+      min: 1,
+      help: 'fan-in: clients, each publishing 1 msg/s (default 3000)',
+    },
+    duration: {
+      type: 'number',
+      placeholder: 'S',
+      default: 20,
+      quick: 5,
+      min: 1,
+      help: 'fan-in: timed seconds after a warm-up (default 20)',
+    },
+    warmup: {
+      type: 'number',
+      placeholder: 'S',
+      default: 5,
+      quick: 2,
+      min: 0,
+      help: 'fan-in: warm-up seconds (default 5)',
+    },
+    'mosquitto-url': {
+      type: 'text',
+      placeholder: 'URL',
+      default: 'mqtt://127.0.0.1:1883',
+      env: 'HAMEAU_BENCH_MOSQUITTO_URL',
+      check: (url) =>
+        /^mqtt:\/\/[^/]+$/.test(url.replace(/\/$/, ''))
+          ? null
+          : `expected mqtt://host[:port], got "${url}"`,
+      help: 'default mqtt://127.0.0.1:1883 (env HAMEAU_BENCH_MOSQUITTO_URL)',
+    },
+    profile: {
+      type: 'text',
+      placeholder: 'DIR',
+      help: 'run the Node brokers with --cpu-prof, profiles written to DIR',
+    },
+  },
+});
 
-  --quick               5,000 messages, 300 clients for 5 s (iterating; docs untouched)
-  --targets=a,b         of aedes,hameau,mosquitto (default: all; aedes is the baseline)
-  --loads=a,b           of throughput,fan-in (default: both)
-  --messages=N          throughput: timed messages (default 50000)
-  --window=N            throughput: publishes awaiting PUBACK (default 100)
-  --clients=N           fan-in: clients, each publishing 1 msg/s (default 3000)
-  --duration=S          fan-in: timed seconds after a warm-up (default 20)
-  --warmup=S            fan-in: warm-up seconds (default 5)
-  --mosquitto-url=URL   default mqtt://127.0.0.1:1883 (env HAMEAU_BENCH_MOSQUITTO_URL)
-  --profile=DIR         run the Node brokers with --cpu-prof, profiles written to DIR
-  --write / --no-write  update docs/benchmarks.md (default: full runs write, quick runs do not)
-
-  HAMEAU_BENCH_QUICK=1 is the same as --quick.`;
+export const USAGE = benchUsage(BROKER_FLAGS);
 
 /** Parses flags and environment, listing every problem at once; throws a `ConfigError`. */
 export function parseBenchOptions(
@@ -48,84 +99,31 @@ export function parseBenchOptions(
   env: NodeJS.ProcessEnv,
   defaultDocPath: string,
 ): BenchOptions | 'help' {
-  const { values } = parseArgs({
-    args: [...argv],
-    strict: true,
-    options: {
-      help: { type: 'boolean', short: 'h' },
-      quick: { type: 'boolean' },
-      targets: { type: 'string' },
-      loads: { type: 'string' },
-      messages: { type: 'string' },
-      window: { type: 'string' },
-      clients: { type: 'string' },
-      duration: { type: 'string' },
-      warmup: { type: 'string' },
-      'mosquitto-url': { type: 'string' },
-      profile: { type: 'string' },
-      write: { type: 'boolean' },
-      'no-write': { type: 'boolean' },
-    },
-  });
-  if (values.help === true) return 'help';
-  const problems: string[] = [];
-  const quick = values.quick === true || env['HAMEAU_BENCH_QUICK'] === '1';
-
-  const int = wholeNumberReader(problems);
-  const list = <T extends string>(
-    name: string,
-    raw: string | undefined,
-    all: readonly T[],
-  ): T[] => {
-    if (raw === undefined) return [...all];
-    const picked = raw.split(',').map((s) => s.trim());
-    const unknown = picked.filter((s) => !(all as readonly string[]).includes(s));
-    if (unknown.length > 0 || picked.length === 0) {
-      problems.push(`--${name}: expected some of ${all.join(',')}, got "${raw}"`);
-      return [...all];
-    }
-    // Keep the canonical order (baseline first) whatever order was typed.
-    return all.filter((t) => picked.includes(t));
-  };
-
-  const targets = list('targets', values.targets, TARGET_NAMES);
-  const loads = list('loads', values.loads, LOAD_NAMES);
-  const messages = int('messages', values.messages, quick ? 5_000 : 50_000, 1);
-  const window = int('window', values.window, 100, 1);
-  if (window > MAX_BACKLOG) problems.push(`--window: at most ${MAX_BACKLOG}, got ${window}`);
-  const clients = int('clients', values.clients, quick ? 300 : 3_000, 1);
-  const duration = int('duration', values.duration, quick ? 5 : 20, 1);
-  const warmup = int('warmup', values.warmup, quick ? 2 : 5, 0);
-  const mosquittoUrl =
-    values['mosquitto-url'] ?? env['HAMEAU_BENCH_MOSQUITTO_URL'] ?? 'mqtt://127.0.0.1:1883';
-  if (!/^mqtt:\/\/[^/]+$/.test(mosquittoUrl.replace(/\/$/, ''))) {
-    problems.push(`--mosquitto-url: expected mqtt://host[:port], got "${mosquittoUrl}"`);
-  }
-  const docPath = docPathOf(values, quick, defaultDocPath, problems);
-  if (problems.length > 0) throw new ConfigError('bench:broker options', problems);
-
+  const parsed = parseBenchFlags(BROKER_FLAGS, argv, env, defaultDocPath);
+  if (parsed === 'help') return parsed;
+  const { quick, docPath, values: v } = parsed;
   return {
     quick,
-    targets,
-    loads,
+    targets: v.targets,
+    loads: v.loads,
     throughput: {
-      messages,
-      warmup: Math.max(1, Math.round(messages / 10)),
-      window,
+      messages: v.messages,
+      warmup: Math.max(1, Math.round(v.messages / 10)),
+      window: v.window,
       maxBacklog: MAX_BACKLOG,
       stallMs: 30_000,
     },
     fanIn: {
-      clients,
+      clients: v.clients,
       ratePerClient: 1,
-      warmupSeconds: warmup,
-      durationSeconds: duration,
+      warmupSeconds: v.warmup,
+      durationSeconds: v.duration,
       connectBatch: 100,
       drainMs: 10_000,
     },
     connectionsPerSecond: 1_000_000,
-    mosquittoUrl,
+    mosquittoUrl: v['mosquitto-url'],
     docPath,
-    profileDir: values.profile ?? null,
+    profileDir: v.profile,
   };
 }

@@ -1,5 +1,10 @@
 import type { Summary } from '../percentiles.js';
-import { formatMachine, type Machine } from '../machine.js';
+import {
+  renderBenchSection,
+  verdictTable,
+  type RunContext,
+  type Verdict,
+} from '../bench-section.js';
 import { markdownTable } from '../markdown-table.js';
 import type { FanInResult } from './fan-in-latency.js';
 import type { BenchOptions } from './options.js';
@@ -15,13 +20,6 @@ export interface BrokerBenchResults {
 
 /** The issue's targets for Hameau's broker (ARCHITECTURE.md §7). */
 export const GOALS = { throughputRatio: 0.9, p99Ms: 5, clients: 3_000 } as const;
-
-export interface Verdict {
-  readonly goal: string;
-  readonly measured: string;
-  /** null when the run did not measure what the goal needs. */
-  readonly pass: boolean | null;
-}
 
 const BASELINE: TargetName = 'aedes';
 
@@ -130,19 +128,6 @@ export function verdicts(results: BrokerBenchResults, options: BenchOptions): Ve
   return out;
 }
 
-export function verdictTable(list: readonly Verdict[]): string {
-  const mark = (p: boolean | null) => (p === null ? '—' : p ? 'PASS' : 'MISS');
-  return [
-    '**Targets** (ARCHITECTURE.md §7)',
-    '',
-    markdownTable(
-      ['target', 'measured', 'result'],
-      ['left', 'right', 'left'],
-      list.map((v) => [v.goal, v.measured, mark(v.pass)]),
-    ),
-  ].join('\n');
-}
-
 /** The tables and verdicts, as printed to the terminal and written to the docs. */
 export function renderResults(results: BrokerBenchResults, options: BenchOptions): string {
   const parts: string[] = [];
@@ -152,14 +137,6 @@ export function renderResults(results: BrokerBenchResults, options: BenchOptions
   return parts.join('\n\n');
 }
 
-/** When and where a run happened, for the record next to its figures. */
-export interface RunContext {
-  readonly machine: Machine;
-  readonly date: Date;
-  /** One-minute load average when the run started and when it ended: other work on the box. */
-  readonly loadAverage: readonly [before: number, after: number];
-}
-
 /** The `bench:broker` section of docs/benchmarks.md. */
 export function renderDocSection(
   results: BrokerBenchResults,
@@ -167,18 +144,13 @@ export function renderDocSection(
   run: RunContext,
 ): string {
   const mosquitto = results.versions.mosquitto ?? 'version not reported';
-  const [before, after] = run.loadAverage;
-  const when = run.date.toISOString().slice(0, 16).replace('T', ' ');
-  return `## Broker: hameau vs bare aedes vs mosquitto
-
-Command: \`npm run bench:broker\`${options.quick ? ' --quick' : ''} · ${when} UTC ·
-${formatMachine(run.machine)} · load average ${before.toFixed(1)} before, ${after.toFixed(1)} after
-
-${renderResults(results, options)}
-
-Notes:
-
-- **Targets.** _hameau_ is \`startBroker\` with a \`MemoryCredentialStore\` holding one scrypt
+  return renderBenchSection({
+    title: 'Broker: hameau vs bare aedes vs mosquitto',
+    name: 'bench:broker',
+    quick: options.quick,
+    run,
+    tables: renderResults(results, options),
+    notes: `- **Targets.** _hameau_ is \`startBroker\` with a \`MemoryCredentialStore\` holding one scrypt
   (N=2^14) hash per device, the protocol-table ACL on every publish and subscribe, and the packet
   size guard; WebSocket and HTTP are off. _bare aedes_ is \`Aedes.createBroker()\` with its
   defaults on \`net.createServer({ noDelay: true })\`. _mosquitto_ is the machine's own
@@ -206,13 +178,6 @@ Notes:
   load generator can resolve. Percentiles are nearest-rank. Any lost message fails the run.
 - Figures move with whatever else the machine runs; compare the ratios within one run.
   \`npm run bench:broker -- --help\` lists the options (\`--quick\` for a short run that leaves
-  this file alone, \`--profile=DIR\` for CPU profiles of the Node brokers).`;
+  this file alone, \`--profile=DIR\` for CPU profiles of the Node brokers).`,
+  });
 }
-
-/** A new docs/benchmarks.md starts with this. */
-export const BENCHMARKS_DOC_INTRO = `# Benchmarks
-
-Figures are machine-specific; ratios against a baseline measured in the same run are what to
-compare. Each section below is written by the command it names; run it again to refresh it, and
-keep hand-written text outside the \`<!-- bench:… -->\` markers.
-`;

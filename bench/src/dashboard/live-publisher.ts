@@ -1,7 +1,7 @@
 import type { MqttClient } from 'mqtt';
-import { TOPICS } from '@hameau/protocol';
-import { closeAll, connectAll, watchForDisconnects, type Endpoint } from '../broker/mqtt-client.js';
+import { closeAll, watchForDisconnects, type Endpoint } from '../broker/mqtt-client.js';
 import type { BenchDevice } from '../ingest/api-child.js';
+import { connectMeterAgents, publishBirth } from '../ingest/meter-agents.js';
 import { LIVE_SITE, LiveMeter } from './live-readings.js';
 import { publishSchedule, seededRandom } from './publish-schedule.js';
 import type { MarkerPublish } from './reading-latency.js';
@@ -44,25 +44,10 @@ export class LivePublisher {
     endpoint: Endpoint,
     devices: readonly BenchDevice[],
   ): Promise<LivePublisher> {
-    const clients = await connectAll(
-      endpoint,
-      devices.map((d) => ({ clientId: d.username, username: d.username, password: d.password })),
-      10,
-    );
+    const clients = await connectMeterAgents(endpoint, devices, 10);
     const publisher = new LivePublisher(clients);
     await Promise.all(
-      clients.map((c, i) =>
-        c.publishAsync(
-          TOPICS.status.build({ site: LIVE_SITE, device: publisher.#meters[i]?.device ?? '' }),
-          TOPICS.status.encode({
-            state: 'online',
-            session: 1,
-            at: new Date().toISOString(),
-            kind: 'meters',
-          }),
-          { qos: 1, retain: true },
-        ),
-      ),
+      clients.map((c, i) => publishBirth(c, LIVE_SITE, publisher.#meters[i]?.device ?? '')),
     );
     return publisher;
   }

@@ -6,8 +6,8 @@
  * each, against a single viewer. Printed as tables and written to docs/benchmarks.md.
  */
 import { fileURLToPath } from 'node:url';
-import { BenchRun, runMain } from '../bench-run.js';
-import { parseDashboardOptions, USAGE } from './options.js';
+import { BENCHMARKS_DOC, benchMain, BenchRun } from '../bench-run.js';
+import { parseDashboardOptions, USAGE, type DashboardBenchOptions } from './options.js';
 import {
   renderDocSection,
   renderResults,
@@ -17,36 +17,21 @@ import {
 import { runLiveBench } from './live-bench.js';
 import { runSeriesBench } from './series-bench.js';
 
-const DOC_PATH = fileURLToPath(new URL('../../../docs/benchmarks.md', import.meta.url));
 const CACHE_DIR = fileURLToPath(new URL('../../../data/bench-dashboard', import.meta.url));
 const run = new BenchRun('bench:dashboard');
-const log = (line: string): void => {
-  run.log(line);
-};
+const log = run.log;
 
-async function main(): Promise<number> {
-  const options = parseDashboardOptions(process.argv.slice(2), process.env, {
-    docPath: DOC_PATH,
-    cacheDir: CACHE_DIR,
-  });
-  if (options === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+async function main(options: DashboardBenchOptions): Promise<number> {
   const results: DashboardResults = { series: null, live: null };
-  let failure: unknown = null;
-  try {
+  const failure = await run.attempt(async () => {
     if (options.parts.includes('series')) {
       results.series = await runSeriesBench(options.series, log);
     }
     if (options.parts.includes('live')) {
       results.live = await runLiveBench(options.live, log);
     }
-  } catch (err) {
-    failure = err;
-  }
-  process.stdout.write(`\n${renderResults(results, options)}\n\n`);
-  return run.publish({
+  });
+  return run.finish(renderResults(results, options), {
     docPath: options.docPath,
     failure,
     problems: resultProblems(results),
@@ -54,4 +39,9 @@ async function main(): Promise<number> {
   });
 }
 
-runMain(main);
+benchMain({
+  parse: (argv, env) =>
+    parseDashboardOptions(argv, env, { docPath: BENCHMARKS_DOC, cacheDir: CACHE_DIR }),
+  usage: USAGE,
+  main,
+});

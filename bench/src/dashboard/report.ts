@@ -1,8 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { IngestionConfig } from '@hameau/cloud-api';
-import type { RunContext } from '../broker/report.js';
-import { formatMachine } from '../machine.js';
-import { markdownTable } from '../markdown-table.js';
+import {
+  renderBenchSection,
+  verdictTable,
+  type RunContext,
+  type Verdict,
+} from '../bench-section.js';
 import { PRIMED, type LiveResults } from './live-bench.js';
 import { liveProblems, liveVerdict, renderLive } from './live-report.js';
 import type { DashboardBenchOptions } from './options.js';
@@ -14,25 +17,6 @@ import { DATASET_END } from './town-dataset.js';
 export interface DashboardResults {
   series: SeriesResults | null;
   live: LiveResults | null;
-}
-
-interface Verdict {
-  readonly goal: string;
-  readonly measured: string;
-  readonly pass: boolean | null;
-}
-
-function verdictTable(list: readonly Verdict[]): string {
-  const mark = (p: boolean | null) => (p === null ? '—' : p ? 'PASS' : 'MISS');
-  return [
-    '**Targets** (ARCHITECTURE.md §7)',
-    '',
-    markdownTable(
-      ['target', 'measured', 'result'],
-      ['left', 'right', 'left'],
-      list.map((v) => [v.goal, v.measured, mark(v.pass)]),
-    ),
-  ].join('\n');
 }
 
 /** Problems that make the figures meaningless (the docs are then left alone). */
@@ -94,8 +78,8 @@ function seriesNotes(series: SeriesResults): string {
 - **Why InfluxDB is slower here.** It aggregates raw points at query time: a meter's year is
   ${int(Math.min(days, 365) * 1_440)} points to average where the embedded store reads one row a day, and the town's 30
   days of counters ${int(meters * Math.min(days, 30) * 1_440)} points per counter against ${int(meters * Math.min(days, 30) * 24)} hour rows. Power now goes through
-  \`latest\`, which asks \`SELECT last(…) … GROUP BY *\` with no time bound, so influxd reads
-  every series back to its first point; the embedded store reads one raw row per series.`;
+  \`latest\` bounded to the day before (\`SELECT last(…) … WHERE time >= … GROUP BY *\`), so
+  influxd reads a day of each meter; the embedded store reads one raw row per series.`;
 }
 
 function liveNotes(live: LiveResults): string {
@@ -128,8 +112,6 @@ export function renderDocSection(
   options: DashboardBenchOptions,
   run: RunContext,
 ): string {
-  const [before, after] = run.loadAverage;
-  const when = run.date.toISOString().slice(0, 16).replace('T', ' ');
   const notes = [
     ...(results.series === null ? [] : [seriesNotes(results.series)]),
     ...(results.live === null ? [] : [liveNotes(results.live)]),
@@ -139,16 +121,14 @@ export function renderDocSection(
   figures. \`npm run bench:dashboard -- --help\` lists the options (\`--quick\` leaves this file
   alone).`,
   ];
-  return `## Dashboard: series queries and live viewers
-
-Command: \`npm run bench:dashboard\`${options.quick ? ' --quick' : ''} · ${when} UTC ·
-${formatMachine(run.machine)} · load average ${before.toFixed(1)} before, ${after.toFixed(1)} after
-
-${renderResults(results, options)}
-
-Notes:
-
-${notes.join('\n')}`;
+  return renderBenchSection({
+    title: 'Dashboard: series queries and live viewers',
+    name: 'bench:dashboard',
+    quick: options.quick,
+    run,
+    tables: renderResults(results, options),
+    notes: notes.join('\n'),
+  });
 }
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');

@@ -1,7 +1,7 @@
 import type { MqttClient } from 'mqtt';
-import { TOPICS } from '@hameau/protocol';
-import { closeAll, connectAll, watchForDisconnects, type Endpoint } from '../broker/mqtt-client.js';
+import { closeAll, watchForDisconnects, type Endpoint } from '../broker/mqtt-client.js';
 import type { BenchDevice } from './api-child.js';
+import { connectMeterAgents, publishBirth } from './meter-agents.js';
 import { MeterReadings } from './meter-readings.js';
 
 /** One timed burst of publishing. */
@@ -48,11 +48,7 @@ export class AgentFleet {
     devices: readonly BenchDevice[],
     options: { readonly window: number; readonly connectBatch: number },
   ): Promise<AgentFleet> {
-    const clients = await connectAll(
-      endpoint,
-      devices.map((d) => ({ clientId: d.username, username: d.username, password: d.password })),
-      options.connectBatch,
-    );
+    const clients = await connectMeterAgents(endpoint, devices, options.connectBatch);
     const meters = devices.map((d, i) => new MeterReadings(site, d.device, i));
     return new AgentFleet(clients, meters, options.window);
   }
@@ -72,16 +68,7 @@ export class AgentFleet {
       this.#meters.map((m, i) => {
         const client = this.#clients[i];
         if (client === undefined) throw new Error(`no connection for ${m.device}`);
-        return client.publishAsync(
-          TOPICS.status.build({ site: m.site, device: m.device }),
-          TOPICS.status.encode({
-            state: 'online',
-            session: 1,
-            at: new Date().toISOString(),
-            kind: 'meters',
-          }),
-          { qos: 1, retain: true },
-        );
+        return publishBirth(client, m.site, m.device);
       }),
     );
   }

@@ -5,8 +5,7 @@
  * to docs/benchmarks.md.
  */
 import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { BenchRun, runMain } from '../bench-run.js';
+import { BENCHMARKS_DOC, benchMain, BenchRun } from '../bench-run.js';
 import { runDirectWrite } from './direct-write.js';
 import { runEndToEnd } from './end-to-end.js';
 import { startInfluxd, type Influxd } from './influxd-process.js';
@@ -14,11 +13,8 @@ import { parseIngestOptions, USAGE, type IngestBenchOptions } from './options.js
 import { renderDocSection, renderResults, type IngestBenchResults } from './report.js';
 import { isE2e, SCENARIO_LABEL, STORE_OF, type StoreKind } from './scenarios.js';
 
-const DOC_PATH = fileURLToPath(new URL('../../../docs/benchmarks.md', import.meta.url));
 const run = new BenchRun('bench:ingest');
-const log = (line: string): void => {
-  run.log(line);
-};
+const log = run.log;
 
 /** The pipeline's default `batchMaxMessages`: the direct batch when no end-to-end run set one. */
 const DEFAULT_BATCH = 5_000;
@@ -76,12 +72,7 @@ function deliveryProblems(results: IngestBenchResults): string[] {
   });
 }
 
-async function main(): Promise<number> {
-  const options = parseIngestOptions(process.argv.slice(2), process.env, DOC_PATH);
-  if (options === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+async function main(options: IngestBenchOptions): Promise<number> {
   if (options.profileDir !== null) mkdirSync(options.profileDir, { recursive: true });
   const results: IngestBenchResults = {
     endToEnd: {},
@@ -89,15 +80,8 @@ async function main(): Promise<number> {
     influxVersion: null,
     postgresVersion: null,
   };
-  let failure: unknown = null;
-  try {
-    await measureAll(options, results);
-  } catch (err) {
-    failure = err;
-  }
-
-  process.stdout.write(`\n${renderResults(results, options)}\n\n`);
-  return run.publish({
+  const failure = await run.attempt(() => measureAll(options, results));
+  return run.finish(renderResults(results, options), {
     docPath: options.docPath,
     failure,
     problems: deliveryProblems(results),
@@ -106,4 +90,8 @@ async function main(): Promise<number> {
   });
 }
 
-runMain(main);
+benchMain({
+  parse: (argv, env) => parseIngestOptions(argv, env, BENCHMARKS_DOC),
+  usage: USAGE,
+  main,
+});

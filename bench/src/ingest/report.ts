@@ -1,6 +1,11 @@
 import { IngestionConfig } from '@hameau/cloud-api';
-import { formatMachine, type Machine } from '../machine.js';
-import { markdownTable } from '../markdown-table.js';
+import {
+  renderBenchSection,
+  verdictTable,
+  type RunContext,
+  type Verdict,
+} from '../bench-section.js';
+import { markdownTable, textThenFigures } from '../markdown-table.js';
 import type { DirectFigures } from './direct-write.js';
 import {
   VALUES_PER_READING,
@@ -32,13 +37,6 @@ export const GOALS = { readingsPerSecond: 20_000, p99LagMs: 1_000 } as const;
 
 /** The scenario the budget is judged on: the defaults a town runs (embedded store, SQLite). */
 const JUDGED: E2eScenario = 'embedded-sqlite';
-
-export interface Verdict {
-  readonly goal: string;
-  readonly measured: string;
-  /** null when the run did not measure what the goal needs. */
-  readonly pass: boolean | null;
-}
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (n: number) =>
@@ -116,19 +114,7 @@ export function throughputTable(results: IngestBenchResults, options: IngestBenc
         'max',
         'batch',
       ],
-      [
-        'left',
-        'left',
-        'right',
-        'right',
-        'right',
-        'right',
-        'right',
-        'right',
-        'right',
-        'right',
-        'right',
-      ],
+      textThenFigures(2, 9),
       rows,
     ),
   ].join('\n');
@@ -239,20 +225,6 @@ export function verdicts(results: IngestBenchResults, options: IngestBenchOption
   ];
 }
 
-export function verdictTable(list: readonly Verdict[]): string {
-  const mark = (p: boolean | null) => (p === null ? '—' : p ? 'PASS' : 'MISS');
-  return [
-    '**Targets** (ARCHITECTURE.md §7: telemetry ingest, edge → stored, 2 cores, everything on ' +
-      'one machine)',
-    '',
-    markdownTable(
-      ['target', 'measured', 'result'],
-      ['left', 'right', 'left'],
-      list.map((v) => [v.goal, v.measured, mark(v.pass)]),
-    ),
-  ].join('\n');
-}
-
 /** The tables and verdicts, as printed to the terminal and written to the docs. */
 export function renderResults(results: IngestBenchResults, options: IngestBenchOptions): string {
   const parts: string[] = [];
@@ -260,16 +232,14 @@ export function renderResults(results: IngestBenchResults, options: IngestBenchO
     parts.push(throughputTable(results, options), integrityTable(results));
   }
   if (Object.keys(results.direct).length > 0) parts.push(directTable(results));
-  parts.push(verdictTable(verdicts(results, options)));
+  parts.push(
+    verdictTable(
+      verdicts(results, options),
+      '**Targets** (ARCHITECTURE.md §7: telemetry ingest, edge → stored, 2 cores, everything on ' +
+        'one machine)',
+    ),
+  );
   return parts.join('\n\n');
-}
-
-/** When and where a run happened, for the record next to its figures. */
-export interface RunContext {
-  readonly machine: Machine;
-  readonly date: Date;
-  /** One-minute load average when the run started and when it ended: other work on the box. */
-  readonly loadAverage: readonly [before: number, after: number];
 }
 
 /** The `bench:ingest` section of docs/benchmarks.md. */
@@ -278,8 +248,6 @@ export function renderDocSection(
   options: IngestBenchOptions,
   run: RunContext,
 ): string {
-  const [before, after] = run.loadAverage;
-  const when = run.date.toISOString().slice(0, 16).replace('T', ' ');
   const allRuns = Object.values(results.endToEnd).flatMap((r) => r.runs);
   const ahead = (paced: boolean) =>
     Math.max(
@@ -288,16 +256,13 @@ export function renderDocSection(
     );
   const influx = results.influxVersion ?? 'InfluxDB not run';
   const batching = IngestionConfig.parse({ url: 'mqtt://127.0.0.1' });
-  return `## Telemetry ingest: agents → broker → API → store
-
-Command: \`npm run bench:ingest\`${options.quick ? ' --quick' : ''} · ${when} UTC ·
-${formatMachine(run.machine)} · load average ${before.toFixed(1)} before, ${after.toFixed(1)} after
-
-${renderResults(results, options)}
-
-Notes:
-
-- **A reading** is one MQTT message from one meter at one instant: an SDM630 reading of
+  return renderBenchSection({
+    title: 'Telemetry ingest: agents → broker → API → store',
+    name: 'bench:ingest',
+    quick: options.quick,
+    run,
+    tables: renderResults(results, options),
+    notes: `- **A reading** is one MQTT message from one meter at one instant: an SDM630 reading of
   ${VALUES_PER_READING} quantities (voltages, currents, power, power factor, frequency, energy;
   ~300 bytes, built by \`TOPICS.telemetry.encode\`), which the store keeps as one point with
   ${VALUES_PER_READING} values plus its \`seq\`. _readings/s_ is what the budget counts;
@@ -339,5 +304,6 @@ Notes:
 - Figures move with whatever else the machine runs; on 2 cores the agents, the broker, the API
   and the store all share them. \`npm run bench:ingest -- --help\` lists the options
   (\`--quick\` leaves this file alone, \`--profile=DIR\` writes CPU profiles of the broker and
-  the API).`;
+  the API).`,
+  });
 }

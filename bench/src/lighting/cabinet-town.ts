@@ -1,10 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { parseBrokerConfig, startBroker, type RunningBroker } from '@hameau/broker';
-import { parseApiConfig, startApiServer, type RunningApi } from '@hameau/cloud-api';
 import type { LampNodeGroupOptionsInput } from '@hameau/firmware-sim';
+import { startCloudServer, type CloudServer } from '../cloud-server.js';
 
 // A street-lighting cabinet of a town, as the lighting end-to-end test and `bench:lighting`'s
 // override latency both run it: three lamp nodes behind a Modbus TCP gateway, lighting two
@@ -102,26 +98,14 @@ export function cabinetSite(o: CabinetSiteOptions): Record<string, unknown> {
 }
 
 /** The cloud side of the town, running in this process. */
-export interface CabinetCloud {
-  readonly api: RunningApi;
-  readonly broker: RunningBroker;
-  readonly mqttUrl: string;
-  /** The API's admin token (`<dir>/admin-token`). */
-  readonly adminToken: string;
+export interface CabinetCloud extends CloudServer {
   /** The cabinet agent's MQTT password, shown once at registration. */
   readonly agentPassword: string;
-  /** Closes the API, then the broker. */
-  close(): Promise<void>;
 }
 
-/** How long the API may take to connect to the broker. */
-const CONNECT_TIMEOUT_MS = 30_000;
-
 /**
- * Starts our broker on a free port (authenticating from the registry in `dir`), then the API
- * on SQLite in `dir` with its MQTT side connected to it, registers the cabinet's agent, and
- * resolves once the API is connected. The broker reads the registry at each CONNECT, so it may
- * start before the API creates it.
+ * Starts the town's server (`startCloudServer`: our broker, then the API on SQLite in `dir`
+ * connected to it), registers the cabinet's agent, and resolves once both are done.
  */
 export async function startCabinetCloud(o: {
   readonly dir: string;
@@ -131,61 +115,15 @@ export async function startCabinetCloud(o: {
   /** An Open-Meteo URL the API's weather relay fetches (none: no relay). */
   readonly weatherUrl?: string;
 }): Promise<CabinetCloud> {
-  let broker: RunningBroker | null = null;
-  let api: RunningApi | null = null;
-  const close = async () => {
-    await api?.close();
-    await broker?.close();
-  };
+  const server = await startCloudServer(o);
   try {
-    broker = await startBroker(
-      parseBrokerConfig({
-        host: '127.0.0.1',
-        mqttPort: 0,
-        wsPort: null,
-        httpPort: null,
-        dataDir: o.dir,
-        credentials: 'registry',
-      }),
-      { log: o.log.child({ component: 'broker' }) },
-    );
-    const mqttUrl = `mqtt://127.0.0.1:${broker.mqtt.port}`;
-    const running = await startApiServer(
-      parseApiConfig({
-        host: '127.0.0.1',
-        port: 0,
-        dataDir: o.dir,
-        mqtt: {
-          url: mqttUrl,
-          ...(o.batchMaxDelayMs !== undefined && { batchMaxDelayMs: o.batchMaxDelayMs }),
-        },
-        ...(o.weatherUrl !== undefined && {
-          weather: { url: o.weatherUrl, source: 'open-meteo' },
-        }),
-      }),
-      { log: o.log.child({ component: 'api' }) },
-    );
-    api = running;
-    const adminToken = (await readFile(join(o.dir, 'admin-token'), 'utf8')).trim();
-    const created = await running.app.hameau.devices.create(
+    const created = await server.api.app.hameau.devices.create(
       { site: CABINET_SITE, device: CABINET_DEVICE, kind: 'lighting' },
       'cabinet-town',
     );
-    const giveUpAt = performance.now() + CONNECT_TIMEOUT_MS;
-    while (running.ingestion?.connected !== true) {
-      if (performance.now() > giveUpAt) throw new Error('the API never connected to the broker');
-      await delay(20);
-    }
-    return {
-      api: running,
-      broker,
-      mqttUrl,
-      adminToken,
-      agentPassword: created.mqtt.password,
-      close,
-    };
+    return { ...server, agentPassword: created.mqtt.password };
   } catch (err) {
-    await close();
+    await server.close();
     throw err;
   }
 }

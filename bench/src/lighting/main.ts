@@ -5,10 +5,9 @@
  * registers, on real time with everything real, against a bare MQTT publish and a bare Modbus
  * write measured in the same run. Printed as tables and written to docs/benchmarks.md.
  */
-import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { dayNumber, LightingController, ZonedTime } from '@hameau/edge-agent';
-import { BenchRun, runMain } from '../bench-run.js';
+import { BENCHMARKS_DOC, benchMain, BenchRun } from '../bench-run.js';
 import { benchConfig, benchWeather } from './bench-town.js';
 import { runDecisionLoop, type LoopResult } from './decision-loop.js';
 import { parseLightingOptions, USAGE, type LightingBenchOptions } from './options.js';
@@ -21,12 +20,9 @@ import {
 } from './report.js';
 import { SunOnlyController } from './sun-only-controller.js';
 
-const DOC_PATH = fileURLToPath(new URL('../../../docs/benchmarks.md', import.meta.url));
 const MINUTE_MS = 60_000;
 const run = new BenchRun('bench:lighting');
-const log = (line: string): void => {
-  run.log(line);
-};
+const log = run.log;
 /** Every component of the override path logs warnings and errors only, to stderr. */
 const componentLog = pino({ level: 'warn' }, pino.destination(2));
 
@@ -56,12 +52,7 @@ async function overrideLatency(
   return latency;
 }
 
-async function main(): Promise<number> {
-  const options = parseLightingOptions(process.argv.slice(2), process.env, DOC_PATH);
-  if (options === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+async function main(options: LightingBenchOptions): Promise<number> {
   const config = benchConfig(options.zones, options.year);
   const time = new ZonedTime(config.site.timeZone);
   const firstDay = dayNumber(options.year, 1, 1);
@@ -78,8 +69,7 @@ async function main(): Promise<number> {
   const baseline: LoopResult[] = [];
   const controller: LoopResult[] = [];
   let latency: OverrideLatencyResult | null = null;
-  let failure: unknown = null;
-  try {
+  const failure = await run.attempt(async () => {
     // Untimed: a day of each, so both are compiled by the JIT before the clock starts.
     const warmTo = Math.min(to, from + 1_440 * MINUTE_MS);
     runDecisionLoop(new SunOnlyController(config, from, to), zones, from, warmTo, weather);
@@ -98,9 +88,7 @@ async function main(): Promise<number> {
     }
     // After the decisions, which are timed on this process's CPU alone.
     latency = await overrideLatency(options);
-  } catch (err) {
-    failure = err;
-  }
+  });
   const results: LightingBenchResults = {
     zones: zones.length,
     minutes,
@@ -108,8 +96,7 @@ async function main(): Promise<number> {
     controller,
     overrideLatency: latency,
   };
-  if (failure === null) process.stdout.write(`\n${renderResults(results, options)}\n\n`);
-  return run.publish({
+  return run.finish(failure === null ? renderResults(results, options) : null, {
     docPath: options.docPath,
     failure,
     problems: failure === null ? problemsOf(results) : [],
@@ -117,4 +104,8 @@ async function main(): Promise<number> {
   });
 }
 
-runMain(main);
+benchMain({
+  parse: (argv, env) => parseLightingOptions(argv, env, BENCHMARKS_DOC),
+  usage: USAGE,
+  main,
+});

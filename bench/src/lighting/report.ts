@@ -1,5 +1,4 @@
-import type { RunContext } from '../broker/report.js';
-import { formatMachine } from '../machine.js';
+import { renderBenchSection, type RunContext, type Verdict } from '../bench-section.js';
 import { markdownTable } from '../markdown-table.js';
 import type { LatencyResult } from '../locker/latency-sampler.js';
 import type { LoopResult } from './decision-loop.js';
@@ -25,13 +24,6 @@ export interface LightingBenchResults {
   readonly controller: readonly LoopResult[];
   /** Null when the run left it out (`--overrides=0`). */
   readonly overrideLatency: OverrideLatencyResult | null;
-}
-
-export interface Verdict {
-  readonly goal: string;
-  readonly measured: string;
-  /** null when the run did not measure what the goal needs. */
-  readonly pass: boolean | null;
 }
 
 function median(values: readonly number[]): number {
@@ -249,18 +241,13 @@ export function renderDocSection(
   options: LightingBenchOptions,
   run: RunContext,
 ): string {
-  const [before, after] = run.loadAverage;
-  const when = run.date.toISOString().slice(0, 16).replace('T', ' ');
-  return `## Lighting: controller decisions, override latency
-
-Command: \`npm run bench:lighting\`${options.quick ? ' --quick' : ''} · ${when} UTC ·
-${formatMachine(run.machine)} · load average ${before.toFixed(1)} before, ${after.toFixed(1)} after
-
-${renderResults(results, options)}
-
-Notes:
-
-- **What is timed.** One pass decides every zone once per simulated minute, in time order, as
+  return renderBenchSection({
+    title: 'Lighting: controller decisions, override latency',
+    name: 'bench:lighting',
+    quick: options.quick,
+    run,
+    tables: renderResults(results, options),
+    notes: `- **What is timed.** One pass decides every zone once per simulated minute, in time order, as
   \`hameau sim lighting\` does, in one process with no timers: \`decide(zone, {weather}, t)\`,
   and the reason trace read whenever a zone's level changes (what the agent logs). The town
   (\`bench/src/lighting/bench-town.ts\`): Chantilly, switch-on at sunset +10 min and off at
@@ -306,5 +293,6 @@ Notes:
   1 s is met with a wide margin either way.
 - \`npm run bench:lighting -- --help\` lists the options (\`--quick\`: a month and 20
   overrides, leaves this file alone; \`--overrides=0\` leaves the latency out). The full
-  simulation with its checker is [lighting-simulation.md](lighting-simulation.md).`;
+  simulation with its checker is [lighting-simulation.md](lighting-simulation.md).`,
+  });
 }

@@ -1,4 +1,5 @@
 import type { CredentialSetPayload } from '@hameau/protocol';
+import type { CloudChildInfo, Login } from '../cloud-child.js';
 
 // What the locker bench and its cloud child process (`cloud-child.ts`) agree on.
 
@@ -11,22 +12,9 @@ export const PROBE_DEVICE = 'probe-1';
 /** The cloud-role service account that publishes the baseline's messages. */
 export const BASELINE_ACCOUNT = 'bench-baseline';
 
-/** MQTT login of an account the cloud created. */
-export interface Login {
-  readonly username: string;
-  readonly password: string;
-}
-
 /** What the cloud tells the bench once it runs. */
-export interface CloudInfo {
-  /** The API's base URL, e.g. `http://127.0.0.1:41234`. */
-  readonly apiUrl: string;
-  /** The admin token (`<dataDir>/admin-token`). */
-  readonly token: string;
-  readonly mqttUrl: string;
+export interface CloudInfo extends CloudChildInfo {
   readonly agentLogin: Login;
-  readonly probeLogin: Login;
-  readonly baselineLogin: Login;
 }
 
 /** The cloud's methods, as the bench calls them. */

@@ -3,15 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import {
-  builtinModules,
-  parseAgentConfig,
-  startAgent,
-  type RunningAgent,
-} from '@hameau/edge-agent';
-import { CredentialSetPayload, systemClock, TOPICS } from '@hameau/protocol';
+import type { RunningAgent } from '@hameau/edge-agent';
+import { CredentialSetPayload, TOPICS } from '@hameau/protocol';
+import { startSiteAgent, stopSiteAgent } from '../site-agent.js';
 import { addressOf, BAUD, LOCKS_PER_BOARD } from './bench-bank.js';
-import { LOCKER_DEVICE, SITE, type Login } from './cloud-contract.js';
+import type { Login } from '../cloud-child.js';
+import { LOCKER_DEVICE, SITE } from './cloud-contract.js';
 import { BoxStates } from './box-states.js';
 import { freePort } from './free-port.js';
 
@@ -100,7 +97,6 @@ export class LockerAgent {
   static async start(options: LockerAgentOptions): Promise<LockerAgent> {
     const dir = await mkdtemp(join(tmpdir(), 'hameau-bench-agent-'));
     try {
-      const registry = builtinModules();
       const kioskPort = await freePort();
       const boxes = options.boards * LOCKS_PER_BOARD;
       const site = {
@@ -131,16 +127,7 @@ export class LockerAgent {
           },
         },
       };
-      // JSON is YAML: the config goes through the same parser and checks as a site.yaml.
-      const config = parseAgentConfig(JSON.stringify(site), join(dir, 'site.yaml'), {
-        modules: registry.list(),
-      });
-      const agent = await startAgent(config, {
-        clock: systemClock,
-        log: options.log,
-        registry,
-        env: {},
-      });
+      const agent = await startSiteAgent(site, dir, options.log);
       return new LockerAgent(agent, dir, `http://127.0.0.1:${kioskPort}/`, boxes);
     } catch (err) {
       await rm(dir, { recursive: true, force: true });
@@ -200,10 +187,6 @@ export class LockerAgent {
   /** Stops the agent and deletes its folder. */
   async stop(): Promise<void> {
     this.#unsubscribe();
-    try {
-      await this.#agent.stop();
-    } finally {
-      await rm(this.#dir, { recursive: true, force: true });
-    }
+    await stopSiteAgent(this.#agent, this.#dir);
   }
 }

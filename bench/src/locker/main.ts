@@ -7,10 +7,9 @@
  * written to docs/benchmarks.md.
  */
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { KerongBusConfig } from '@hameau/edge-agent';
-import { BenchRun, runMain } from '../bench-run.js';
+import { BENCHMARKS_DOC, benchMain, BenchRun } from '../bench-run.js';
 import { BenchBank } from './bench-bank.js';
 import { BenchCloud } from './bench-cloud.js';
 import { measureDriver, type PathOptions } from './driver-baseline.js';
@@ -28,11 +27,8 @@ import {
   type LockerRunFacts,
 } from './report.js';
 
-const DOC_PATH = fileURLToPath(new URL('../../../docs/benchmarks.md', import.meta.url));
 const run = new BenchRun('bench:locker');
-const log = (line: string): void => {
-  run.log(line);
-};
+const log = run.log;
 
 /** Every component logs warnings and errors only, to stderr. */
 const componentLog = pino({ level: 'warn' }, pino.destination(2));
@@ -110,33 +106,27 @@ async function measureAll(
   }
 }
 
-async function main(): Promise<number> {
-  const options = parseLockerOptions(process.argv.slice(2), process.env, DOC_PATH);
-  if (options === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+async function main(options: LockerBenchOptions): Promise<number> {
   const loadBefore = loadavg()[0] ?? 0;
   const results: LockerBenchResults = { strays: 0, agentAlarms: [] };
   const facts = { boxes: options.boards * 16 };
-  let failure: unknown = null;
-  try {
-    await measureAll(options, results, facts);
-  } catch (err) {
-    failure = err;
-  }
+  const failure = await run.attempt(() => measureAll(options, results, facts));
   const loadAfter = loadavg()[0] ?? 0;
-  process.stdout.write(
-    `\n${renderResults(results, options)}\n\n` +
-      `Load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after.\n\n`,
-  );
   const runFacts: LockerRunFacts = { pollMs: POLL_MS, boxes: facts.boxes };
-  return run.publish({
-    docPath: options.docPath,
-    failure,
-    problems: problemsOf(results),
-    render: (context) => renderDocSection(results, options, runFacts, context),
-  });
+  return run.finish(
+    `${renderResults(results, options)}\n\n` +
+      `Load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after.`,
+    {
+      docPath: options.docPath,
+      failure,
+      problems: problemsOf(results),
+      render: (context) => renderDocSection(results, options, runFacts, context),
+    },
+  );
 }
 
-runMain(main);
+benchMain({
+  parse: (argv, env) => parseLockerOptions(argv, env, BENCHMARKS_DOC),
+  usage: USAGE,
+  main,
+});

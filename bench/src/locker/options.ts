@@ -1,6 +1,4 @@
-import { parseArgs } from 'node:util';
-import { docPathOf } from '../option-rules.js';
-import { ConfigError } from '@hameau/protocol';
+import { benchFlags, benchUsage, parseBenchFlags } from '../bench-flags.js';
 
 /** Everything one run of `npm run bench:locker` does, parsed once from flags and environment. */
 export interface LockerBenchOptions {
@@ -21,18 +19,47 @@ export interface LockerBenchOptions {
  */
 export const MAX_REMOTE_UNLOCKS = 10_000;
 
-export const USAGE = `npm run bench:locker -- [options]
+/** The flags of `npm run bench:locker`. */
+export const LOCKER_FLAGS = benchFlags({
+  name: 'bench:locker',
+  quick: '40 samples each, 5 untimed',
+  flags: {
+    samples: {
+      type: 'number',
+      default: 300,
+      quick: 40,
+      min: 1,
+      max: MAX_REMOTE_UNLOCKS,
+      help: 'timed samples of each measurement (default 300)',
+    },
+    warmup: {
+      type: 'number',
+      default: 10,
+      quick: 5,
+      min: 0,
+      max: 1_000,
+      help: 'untimed samples before each measurement (default 10)',
+    },
+    boards: {
+      type: 'number',
+      default: 2,
+      min: 1,
+      max: 16,
+      help: 'lock boards on the bus, 16 boxes each (default 2)',
+    },
+  },
+  check: ({ samples, warmup }) =>
+    samples + warmup > MAX_REMOTE_UNLOCKS
+      ? [
+          `--samples and --warmup: ${samples + warmup} remote unlocks exceed the daily cap of ${MAX_REMOTE_UNLOCKS}`,
+        ]
+      : [],
+  note:
+    'Remote unlocks are capped at 60 a minute (the most the locker config allows), so the remote\n' +
+    'measurement of a full run takes about N / 60 minutes.',
+});
 
-  --quick               40 samples each, 5 untimed (iterating; docs untouched)
-  --samples=N           timed samples of each measurement (default 300)
-  --warmup=N            untimed samples before each measurement (default 10)
-  --boards=N            lock boards on the bus, 16 boxes each (default 2)
-  --write / --no-write  update docs/benchmarks.md (default: full runs write, quick runs do not)
-
-  HAMEAU_BENCH_QUICK=1 is the same as --quick.
-
-  Remote unlocks are capped at 60 a minute (the most the locker config allows), so the remote
-  measurement of a full run takes about N / 60 minutes.`;
+export const USAGE = benchUsage(LOCKER_FLAGS);
 
 /** Parses flags and environment, listing every problem at once; throws a `ConfigError`. */
 export function parseLockerOptions(
@@ -40,49 +67,8 @@ export function parseLockerOptions(
   env: NodeJS.ProcessEnv,
   defaultDocPath: string,
 ): LockerBenchOptions | 'help' {
-  const { values } = parseArgs({
-    args: [...argv],
-    strict: true,
-    options: {
-      help: { type: 'boolean', short: 'h' },
-      quick: { type: 'boolean' },
-      samples: { type: 'string' },
-      warmup: { type: 'string' },
-      boards: { type: 'string' },
-      write: { type: 'boolean' },
-      'no-write': { type: 'boolean' },
-    },
-  });
-  if (values.help === true) return 'help';
-  const problems: string[] = [];
-  const quick = values.quick === true || env['HAMEAU_BENCH_QUICK'] === '1';
-
-  const int = (
-    name: string,
-    raw: string | undefined,
-    fallback: number,
-    min: number,
-    max: number,
-  ) => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (raw.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
-      problems.push(`--${name}: expected a whole number ${min}-${max}, got "${raw}"`);
-      return fallback;
-    }
-    return n;
-  };
-
-  const samples = int('samples', values.samples, quick ? 40 : 300, 1, MAX_REMOTE_UNLOCKS);
-  const warmup = int('warmup', values.warmup, quick ? 5 : 10, 0, 1_000);
-  if (samples + warmup > MAX_REMOTE_UNLOCKS) {
-    problems.push(
-      `--samples and --warmup: ${samples + warmup} remote unlocks exceed the daily cap of ${MAX_REMOTE_UNLOCKS}`,
-    );
-  }
-  const boards = int('boards', values.boards, 2, 1, 16);
-  const docPath = docPathOf(values, quick, defaultDocPath, problems);
-  if (problems.length > 0) throw new ConfigError('bench:locker options', problems);
-
-  return { quick, samples, warmup, boards, docPath };
+  const parsed = parseBenchFlags(LOCKER_FLAGS, argv, env, defaultDocPath);
+  if (parsed === 'help') return parsed;
+  const { quick, docPath, values } = parsed;
+  return { quick, ...values, docPath };
 }

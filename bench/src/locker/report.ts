@@ -1,6 +1,10 @@
-import type { RunContext } from '../broker/report.js';
-import { formatMachine } from '../machine.js';
-import { markdownTable } from '../markdown-table.js';
+import {
+  renderBenchSection,
+  verdictTable,
+  type RunContext,
+  type Verdict,
+} from '../bench-section.js';
+import { markdownTable, textThenFigures } from '../markdown-table.js';
 import type { Summary } from '../percentiles.js';
 import type { LatencyResult } from './latency-sampler.js';
 import { BENCH_REMOTE_CAPS } from './locker-agent.js';
@@ -25,13 +29,6 @@ export interface LockerBenchResults {
 export interface LockerRunFacts {
   readonly pollMs: number;
   readonly boxes: number;
-}
-
-export interface Verdict {
-  readonly goal: string;
-  readonly measured: string;
-  /** null when the run did not measure what the goal needs. */
-  readonly pass: boolean | null;
 }
 
 const ms = (n: number) => (Number.isFinite(n) ? (n < 10 ? n.toFixed(2) : n.toFixed(1)) : 'n/a');
@@ -97,19 +94,7 @@ export function latencyTable(results: LockerBenchResults, options: LockerBenchOp
         'cloud CPU',
         'loop delay p99',
       ],
-      [
-        'left',
-        'left',
-        'right',
-        'right',
-        'right',
-        'right',
-        'right',
-        'right',
-        'right',
-        'right',
-        'right',
-      ],
+      textThenFigures(2, 9),
       rows,
     ),
   ].join('\n');
@@ -168,25 +153,12 @@ export function verdicts(results: LockerBenchResults): Verdict[] {
   ];
 }
 
-export function verdictTable(list: readonly Verdict[]): string {
-  const mark = (p: boolean | null) => (p === null ? '—' : p ? 'PASS' : 'MISS');
-  return [
-    '**Targets** (the architecture’s budgets for opening a box)',
-    '',
-    markdownTable(
-      ['target', 'measured', 'result'],
-      ['left', 'right', 'left'],
-      list.map((v) => [v.goal, v.measured, mark(v.pass)]),
-    ),
-  ].join('\n');
-}
-
 /** The tables and verdicts, as printed to the terminal and written to the docs. */
 export function renderResults(results: LockerBenchResults, options: LockerBenchOptions): string {
   return [
     latencyTable(results, options),
     splitTable(results),
-    verdictTable(verdicts(results)),
+    verdictTable(verdicts(results), '**Targets** (the architecture’s budgets for opening a box)'),
   ].join('\n\n');
 }
 
@@ -197,22 +169,14 @@ export function renderDocSection(
   facts: LockerRunFacts,
   run: RunContext,
 ): string {
-  const [before, after] = run.loadAverage;
-  const when = run.date.toISOString().slice(0, 16).replace('T', ' ');
-  const flags = [
-    options.quick ? ' --quick' : '',
-    options.boards === 2 ? '' : ` --boards=${options.boards}`,
-  ].join('');
-  return `## Lockers: pickup and remote-unlock latency to the unlock frame
-
-Command: \`npm run bench:locker\`${flags} · ${when} UTC ·
-${formatMachine(run.machine)} · load average ${before.toFixed(1)} before, ${after.toFixed(1)} after
-
-${renderResults(results, options)}
-
-Notes:
-
-- **What runs: the town's two sides, on loopback.** _The cloud_, a child process: our broker
+  return renderBenchSection({
+    title: 'Lockers: pickup and remote-unlock latency to the unlock frame',
+    name: 'bench:locker',
+    quick: options.quick,
+    flags: options.boards === 2 ? '' : ` --boards=${options.boards}`,
+    run,
+    tables: renderResults(results, options),
+    notes: `- **What runs: the town's two sides, on loopback.** _The cloud_, a child process: our broker
   (\`startBroker\`, authenticating from the API's registry) and the API (\`startApiServer\`,
   SQLite in a throw-away folder), as the CLI's end-to-end tests run them. _The bank_, the bench
   process: the edge agent (\`startAgent\`, as \`hameau agent\` runs it) with only the locker
@@ -267,5 +231,6 @@ Notes:
   each path's timed samples, upkeep included; _loop delay p99_ is how late the bench process's
   event loop ran timers then (\`monitorEventLoopDelay\`), which is also how late the simulator,
   the agent and the kiosk could react. Percentiles are nearest-rank.
-  \`npm run bench:locker -- --help\` lists the options (\`--quick\` leaves this file alone).`;
+  \`npm run bench:locker -- --help\` lists the options (\`--quick\` leaves this file alone).`,
+  });
 }

@@ -4,9 +4,8 @@
  * others, and how many reads per second 50 meters over Modbus TCP give. Printed as tables and
  * written to docs/benchmarks.md.
  */
-import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { BenchRun, runMain } from '../bench-run.js';
+import { BENCHMARKS_DOC, benchMain, BenchRun } from '../bench-run.js';
 import {
   planFromWire,
   rtuAgentCase,
@@ -20,11 +19,8 @@ import { parseModbusOptions, USAGE, type ModbusBenchOptions } from './options.js
 import { efficiency, failedReads, liveRate, renderDocSection, renderResults } from './report.js';
 import { runCase, type CaseResult, type CaseSpec } from './run-case.js';
 
-const DOC_PATH = fileURLToPath(new URL('../../../docs/benchmarks.md', import.meta.url));
 const run = new BenchRun('bench:modbus');
-const log = (line: string): void => {
-  run.log(line);
-};
+const log = run.log;
 
 /** The agent logs errors only: its MQTT link fails on purpose, and dead meters are expected. */
 const agentLog = pino({ name: 'agent', level: 'error' }, pino.destination(2));
@@ -58,27 +54,20 @@ async function measureAll(options: ModbusBenchOptions, results: ModbusBenchResul
   if (wants('gateways')) results.tcp.gateways = await measure(tcpCase(options, 'gateways'));
 }
 
-async function main(): Promise<number> {
-  const options = parseModbusOptions(process.argv.slice(2), process.env, DOC_PATH);
-  if (options === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+async function main(options: ModbusBenchOptions): Promise<number> {
   const results: ModbusBenchResults = { rtu: [], tcp: {} };
-  let failure: unknown = null;
-  try {
-    await measureAll(options, results);
-  } catch (err) {
-    failure = err;
-  }
+  const failure = await run.attempt(() => measureAll(options, results));
   // Baud rates whose cases did not run (a failure part-way) leave nothing to print.
   results.rtu = results.rtu.filter((r) => r.agent ?? r.bare ?? r.dead);
-  process.stdout.write(`\n${renderResults(results, options)}\n\n`);
-  return run.publish({
+  return run.finish(renderResults(results, options), {
     docPath: options.docPath,
     failure,
     render: (context) => renderDocSection(results, options, context),
   });
 }
 
-runMain(main);
+benchMain({
+  parse: (argv, env) => parseModbusOptions(argv, env, BENCHMARKS_DOC),
+  usage: USAGE,
+  main,
+});

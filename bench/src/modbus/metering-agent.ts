@@ -1,15 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import {
-  builtinModules,
-  parseAgentConfig,
-  startAgent,
-  type RunningAgent,
-} from '@hameau/edge-agent';
-import { systemClock, TOPICS } from '@hameau/protocol';
+import type { RunningAgent } from '@hameau/edge-agent';
+import { TOPICS } from '@hameau/protocol';
+import { freePort } from '../locker/free-port.js';
+import { startSiteAgent, stopSiteAgent } from '../site-agent.js';
 
 /** One `meter-health` report of one meter, as the agent wrote it to its outbox. */
 export interface HealthSample {
@@ -70,29 +66,18 @@ export class MeteringAgent {
   static async start(options: MeteringAgentOptions): Promise<MeteringAgent> {
     const dir = await mkdtemp(join(tmpdir(), 'hameau-bench-agent-'));
     try {
-      const registry = builtinModules();
       const site = {
         site: 'bench',
         device: 'meters-1',
         kind: 'meters',
-        mqtt: { url: `mqtt://127.0.0.1:${await closedPort()}`, password: 'unused' },
+        mqtt: { url: `mqtt://127.0.0.1:${await freePort()}`, password: 'unused' },
         dataDir: join(dir, 'data'),
         log: { level: 'warn' },
         modules: {
           metering: { healthIntervalMs: options.healthIntervalMs, buses: options.buses },
         },
       };
-      // JSON is YAML: the config goes through the same parser and checks as a site.yaml.
-      const config = parseAgentConfig(JSON.stringify(site), join(dir, 'site.yaml'), {
-        modules: registry.list(),
-      });
-      const agent = await startAgent(config, {
-        clock: systemClock,
-        log: options.log,
-        registry,
-        env: {},
-      });
-      return new MeteringAgent(agent, dir);
+      return new MeteringAgent(await startSiteAgent(site, dir, options.log), dir);
     } catch (err) {
       await rm(dir, { recursive: true, force: true });
       throw err;
@@ -112,27 +97,6 @@ export class MeteringAgent {
   /** Stops the agent and deletes its folder. */
   async stop(): Promise<void> {
     this.#unsubscribe();
-    try {
-      await this.#agent.stop();
-    } finally {
-      await rm(this.#dir, { recursive: true, force: true });
-    }
+    await stopSiteAgent(this.#agent, this.#dir);
   }
-}
-
-/** An ephemeral port that was free a moment ago and is closed again. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  await new Promise<void>((resolve) =>
-    server.close(() => {
-      resolve();
-    }),
-  );
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }

@@ -1,4 +1,9 @@
-import { formatMachine, type Machine } from '../machine.js';
+import {
+  renderBenchSection,
+  verdictTable,
+  type RunContext,
+  type Verdict,
+} from '../bench-section.js';
 import { markdownTable } from '../markdown-table.js';
 import type { ModbusBenchResults, RtuResults } from './modbus-cases.js';
 import {
@@ -16,14 +21,6 @@ import type { CaseResult } from './run-case.js';
 
 /** The budget of ARCHITECTURE.md §7 for one RTU bus. */
 export const GOALS = { efficiency: 0.9, deadMeterLoss: 0.1 } as const;
-
-/** One line of the targets table. */
-export interface Verdict {
-  readonly goal: string;
-  readonly measured: string;
-  /** null when the run did not measure what the goal needs. */
-  readonly pass: boolean | null;
-}
 
 const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a');
 const rate = (n: number) =>
@@ -286,19 +283,6 @@ export function verdicts(results: ModbusBenchResults): Verdict[] {
   return out;
 }
 
-export function verdictTable(list: readonly Verdict[]): string {
-  const mark = (p: boolean | null) => (p === null ? '—' : p ? 'PASS' : 'MISS');
-  return [
-    '**Targets** (ARCHITECTURE.md §7)',
-    '',
-    markdownTable(
-      ['target', 'measured', 'result'],
-      ['left', 'right', 'left'],
-      list.map((v) => [v.goal, v.measured, mark(v.pass)]),
-    ),
-  ].join('\n');
-}
-
 /** The tables and verdicts, as printed to the terminal and written to the docs. */
 export function renderResults(results: ModbusBenchResults, options: ModbusBenchOptions): string {
   const parts: string[] = [];
@@ -315,32 +299,19 @@ export function renderResults(results: ModbusBenchResults, options: ModbusBenchO
   return parts.join('\n\n');
 }
 
-/** When and where a run happened, for the record next to its figures. */
-export interface RunContext {
-  readonly machine: Machine;
-  readonly date: Date;
-  /** One-minute load average when the run started and when it ended: other work on the box. */
-  readonly loadAverage: readonly [before: number, after: number];
-}
-
 /** The `bench:modbus` section of docs/benchmarks.md. */
 export function renderDocSection(
   results: ModbusBenchResults,
   options: ModbusBenchOptions,
   run: RunContext,
 ): string {
-  const [before, after] = run.loadAverage;
-  const when = run.date.toISOString().slice(0, 16).replace('T', ' ');
-  return `## Modbus: RTU efficiency, the dead-meter cost, and TCP rate
-
-Command: \`npm run bench:modbus\`${options.quick ? ' --quick' : ''} · ${when} UTC ·
-${formatMachine(run.machine)} · load average ${before.toFixed(1)} before, ${after.toFixed(1)} after
-
-${renderResults(results, options)}
-
-Notes:
-
-- **What runs.** The agent is the whole edge agent (\`startAgent\`, as \`hameau agent\` runs
+  return renderBenchSection({
+    title: 'Modbus: RTU efficiency, the dead-meter cost, and TCP rate',
+    name: 'bench:modbus',
+    quick: options.quick,
+    run,
+    tables: renderResults(results, options),
+    notes: `- **What runs.** The agent is the whole edge agent (\`startAgent\`, as \`hameau agent\` runs
   it) with only the metering module, in the bench process; its cloud is out of reach, so
   readings stay in its outbox (SQLite, fsync per commit), and it reports each meter's health
   every second, which is where the bench reads its counters. The meters are firmware-sim
@@ -386,7 +357,8 @@ Notes:
   read; the bench process is the agent's. Over TCP every request crosses loopback between the
   two processes, which share the machine's ${run.machine.cores} cores with anything else
   running. \`npm run bench:modbus -- --help\` lists the options (\`--quick\` leaves this file
-  alone).`;
+  alone).`,
+  });
 }
 
 /** The agent's plan of one meter as the wire showed it, for the notes; empty if not seen. */

@@ -3,12 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { replaceMarkdownSection } from '../../src/markdown-section.js';
 import type { FanInResult } from '../../src/broker/fan-in-latency.js';
 import { parseBenchOptions, type BenchOptions } from '../../src/broker/options.js';
-import {
-  BENCHMARKS_DOC_INTRO,
-  renderDocSection,
-  verdicts,
-  type BrokerBenchResults,
-} from '../../src/broker/report.js';
+import { BENCHMARKS_DOC_INTRO } from '../../src/bench-section.js';
+import { renderDocSection, verdicts, type BrokerBenchResults } from '../../src/broker/report.js';
 import type { ThroughputResult } from '../../src/broker/throughput.js';
 
 const options = parseBenchOptions([], {}, '/dev/null') as BenchOptions;

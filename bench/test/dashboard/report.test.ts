@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import { describe, expect, it } from 'vitest';
-import { BENCHMARKS_DOC_INTRO } from '../../src/broker/report.js';
+import { BENCHMARKS_DOC_INTRO } from '../../src/bench-section.js';
 import type { LiveCase, LiveResults } from '../../src/dashboard/live-bench.js';
 import { liveProblems, liveVerdict } from '../../src/dashboard/live-report.js';
 import { parseDashboardOptions, type DashboardBenchOptions } from '../../src/dashboard/options.js';

@@ -1,6 +1,6 @@
 import { format, resolveConfig } from 'prettier';
 import { describe, expect, it } from 'vitest';
-import { BENCHMARKS_DOC_INTRO } from '../../src/broker/report.js';
+import { BENCHMARKS_DOC_INTRO } from '../../src/bench-section.js';
 import { replaceMarkdownSection } from '../../src/markdown-section.js';
 import type { DirectFigures } from '../../src/ingest/direct-write.js';
 import type { RunFigures, RunKind, ScenarioResult } from '../../src/ingest/end-to-end.js';

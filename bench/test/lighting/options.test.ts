@@ -27,7 +27,7 @@ describe('bench:lighting options', () => {
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
       expect((err as ConfigError).details['problems']).toEqual([
-        '--overrides: expected a whole number ≥ 0, got "many"',
+        '--overrides: expected a whole number 0-1000, got "many"',
         '--warmup: expected a whole number ≥ 0, got "-1"',
       ]);
     }

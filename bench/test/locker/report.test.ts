@@ -1,6 +1,6 @@
 import { format, resolveConfig } from 'prettier';
 import { describe, expect, it } from 'vitest';
-import { BENCHMARKS_DOC_INTRO } from '../../src/broker/report.js';
+import { BENCHMARKS_DOC_INTRO } from '../../src/bench-section.js';
 import type { LatencyResult } from '../../src/locker/latency-sampler.js';
 import { parseLockerOptions, type LockerBenchOptions } from '../../src/locker/options.js';
 import {

@@ -20,7 +20,7 @@ import {
   renderResults,
   verdicts,
 } from '../../src/modbus/report.js';
-import { BENCHMARKS_DOC_INTRO } from '../../src/broker/report.js';
+import { BENCHMARKS_DOC_INTRO } from '../../src/bench-section.js';
 import { caseResult, rtuResult, sdm630Plan } from './case-fixtures.js';
 
 const options = parseModbusOptions([], {}, '/dev/null') as ModbusBenchOptions;

@@ -80,6 +80,8 @@ export interface GreenShareSeries {
 export type HistoryRange = 'day' | 'week' | 'month';
 
 const EMPTY: MeterPeriodEnergy = { kwh: null, partial: true, coverage: 0 };
+/** How far back "now" looks for meters' readings: a day, the longest `staleAfterSeconds`. */
+const NOW_LOOKBACK_MS = 86_400_000;
 
 /**
  * The town's energy figures from the meters' series: kWh per period from counters, green
@@ -246,6 +248,9 @@ export class EnergyService {
       this.settings.measurement,
       POWER,
       scopeTags(scope),
+      // Bounded, or InfluxDB reads every meter back to its first reading; a meter silent for
+      // longer than this is off the air rather than stale (the meters list still shows it).
+      { since: now - NOW_LOOKBACK_MS },
     )) {
       const { site, device, source } = latest.tags;
       if (!site || !device || !source) continue;

@@ -4,7 +4,12 @@ import { fieldPath } from './raw-fields.js';
 import { NEWEST_RAW_SQL, newestRollupSql, rawBucketSql, rawSql, rollupSql } from './reader-sql.js';
 import { coveredRange, type BucketResolution } from './resolution.js';
 import type { SeriesCatalog, SeriesEntry } from './series-catalog.js';
-import { groupTags, tagsKey, type ParsedSeriesQuery } from './series-query.js';
+import {
+  groupTags,
+  tagsKey,
+  type ParsedLatestArgs,
+  type ParsedSeriesQuery,
+} from './series-query.js';
 import { TimeSeriesError } from './time-series-error.js';
 import {
   RESOLUTIONS,
@@ -81,12 +86,11 @@ export class EmbeddedReader {
     return { resolution, series };
   }
 
-  /** The newest value of `field` in each series matching `filter`, whatever table holds it. */
-  latest(
-    measurement: string,
-    field: string,
-    filter: Readonly<Record<string, string>>,
-  ): LatestValue[] {
+  /**
+   * The newest value of `field` in each series matching the tags, whatever table holds it; a
+   * series whose newest value is before `since` is left out, as InfluxDB leaves it out.
+   */
+  latest({ measurement, field, tags: filter, since }: ParsedLatestArgs): LatestValue[] {
     const fieldId = this.#catalog.existingFieldId(field);
     if (fieldId === undefined) return [];
     const out: LatestValue[] = [];
@@ -105,7 +109,9 @@ export class EmbeddedReader {
       for (const row of rows as ([number, number] | undefined)[]) {
         if (row && (best === undefined || row[0] > best[0])) best = row;
       }
-      if (best) out.push({ tags: { ...s.tags }, time: best[0], value: best[1] });
+      if (best && (since === null || best[0] >= since)) {
+        out.push({ tags: { ...s.tags }, time: best[0], value: best[1] });
+      }
     }
     return out;
   }

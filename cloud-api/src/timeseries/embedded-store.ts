@@ -14,6 +14,7 @@ import { parseLatestArgs, parseSeriesQuery } from './series-query.js';
 import { TimeSeriesError } from './time-series-error.js';
 import {
   RESOLUTIONS,
+  type LatestOptions,
   type LatestValue,
   type Resolution,
   type SeriesQuery,
@@ -133,11 +134,11 @@ export class EmbeddedStore implements TimeSeriesStore {
     measurement: string,
     field: string,
     tags?: Record<string, string>,
+    options?: LatestOptions,
   ): Promise<LatestValue[]> {
     return settle(() => {
       this.#assertOpen();
-      const args = parseLatestArgs(measurement, field, tags);
-      return this.#reader.latest(args.measurement, args.field, args.tags);
+      return this.#reader.latest(parseLatestArgs(measurement, field, tags, options));
     });
   }
 

@@ -7,6 +7,7 @@ import { chooseResolution } from './resolution.js';
 import { parseLatestArgs, parseSeriesQuery } from './series-query.js';
 import { TimeSeriesError } from './time-series-error.js';
 import type {
+  LatestOptions,
   LatestValue,
   SeriesQuery,
   SeriesResult,
@@ -50,10 +51,11 @@ export class InfluxStore implements TimeSeriesStore {
     measurement: string,
     field: string,
     tags?: Record<string, string>,
+    options?: LatestOptions,
   ): Promise<LatestValue[]> {
     this.#assertOpen();
-    const args = parseLatestArgs(measurement, field, tags);
-    const body = await this.#http.query(latestToInfluxQL(args.measurement, args.field, args.tags));
+    const args = parseLatestArgs(measurement, field, tags, options);
+    const body = await this.#http.query(latestToInfluxQL(args));
     return parseLatestResponse(body);
   }
 

@@ -1,5 +1,5 @@
 import { BUCKET_MS, coveredRange } from './resolution.js';
-import type { ParsedSeriesQuery } from './series-query.js';
+import type { ParsedLatestArgs, ParsedSeriesQuery } from './series-query.js';
 import type { Resolution } from './time-series-store.js';
 
 /** An identifier in double quotes; InfluxQL unescapes `\\` and `\"` inside them. */
@@ -39,13 +39,14 @@ export function seriesQueryToInfluxQL(q: ParsedSeriesQuery, resolution: Resoluti
   return `SELECT ${q.aggregate}(${field}) FROM ${measurement} ${where} GROUP BY ${groupBy} fill(none)`;
 }
 
-/** The InfluxQL for `latest`: the last value of every series, with all its tags. */
-export function latestToInfluxQL(
-  measurement: string,
-  field: string,
-  tags: Readonly<Record<string, string>>,
-): string {
-  const conditions = tagConditions(tags);
+/**
+ * The InfluxQL for `latest`: the last value of every series, with all its tags; with `since`,
+ * of the points at or after it, so that influxd reads only the shards and blocks from then on.
+ */
+export function latestToInfluxQL(args: ParsedLatestArgs): string {
+  const time = args.since === null ? '' : ` AND time >= ${args.since}ms`;
+  const conditions = `${time}${tagConditions(args.tags)}`;
   const where = conditions === '' ? '' : ` WHERE ${conditions.slice(' AND '.length)}`;
-  return `SELECT last(${quoteIdent(field)}) FROM ${quoteIdent(measurement)}${where} GROUP BY *`;
+  const field = quoteIdent(args.field);
+  return `SELECT last(${field}) FROM ${quoteIdent(args.measurement)}${where} GROUP BY *`;
 }

@@ -5,6 +5,7 @@ import {
   AGGREGATES,
   RESOLUTIONS,
   type Aggregate,
+  type LatestOptions,
   type Resolution,
   type SeriesQuery,
 } from './time-series-store.js';
@@ -61,14 +62,26 @@ export function parseSeriesQuery(q: SeriesQuery): ParsedSeriesQuery {
   return result.data;
 }
 
-/** Validates the arguments of `latest` the same way. */
+/** The validated arguments of `latest`; `since` null when not bounded. */
+export interface ParsedLatestArgs {
+  readonly measurement: string;
+  readonly field: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly since: number | null;
+}
+
+/** Validates the arguments of `latest` the same way (`since` as a query's `from`). */
 export function parseLatestArgs(
   measurement: string,
   field: string,
   tags: Record<string, string> = {},
-): { measurement: string; field: string; tags: Readonly<Record<string, string>> } {
-  const q = parseSeriesQuery({ measurement, field, tags, from: 0, to: 1, resolution: 'raw' });
-  return { measurement: q.measurement, field: q.field, tags: q.tags };
+  options: LatestOptions = {},
+): ParsedLatestArgs {
+  const since = options.since ?? null;
+  // A one-millisecond range from `since` (or 0) checks it as a query checks its `from`.
+  const from = since ?? 0;
+  const q = parseSeriesQuery({ measurement, field, tags, from, to: from + 1, resolution: 'raw' });
+  return { measurement: q.measurement, field: q.field, tags: q.tags, since };
 }
 
 /** The tags of a group: each `groupBy` key with the series' value, '' when it has none. */

@@ -43,6 +43,16 @@ export interface SeriesResult {
   series: { tags: Record<string, string>; points: SeriesPoint[] }[];
 }
 
+/** What `latest` looks at. */
+export interface LatestOptions {
+  /**
+   * Milliseconds since the epoch: only points at or after it count, so a series whose newest
+   * point is older is left out. InfluxDB then reads no further back; without it, influxd reads
+   * every series back to its first point (0.4–2.3 s on a year of 50 meters at 1 min).
+   */
+  since?: number;
+}
+
 /** The newest value of one series. */
 export interface LatestValue {
   tags: Record<string, string>;
@@ -60,7 +70,12 @@ export interface TimeSeriesStore {
   write(points: readonly Point[]): Promise<void>;
   /** Reads one field as series of points, bucketed and aggregated as asked. */
   query(q: SeriesQuery): Promise<SeriesResult>;
-  /** The newest point per series, for "now" figures on dashboards. */
-  latest(measurement: string, field: string, tags?: Record<string, string>): Promise<LatestValue[]>;
+  /** The newest point per series (since `options.since`), for "now" figures on dashboards. */
+  latest(
+    measurement: string,
+    field: string,
+    tags?: Record<string, string>,
+    options?: LatestOptions,
+  ): Promise<LatestValue[]>;
   close(): Promise<void>;
 }

@@ -53,9 +53,20 @@ describe('InfluxQL', () => {
   });
 
   it('asks for the last value of every series', () => {
-    expect(latestToInfluxQL('energy', 'p', {})).toBe('SELECT last("p") FROM "energy" GROUP BY *');
-    expect(latestToInfluxQL('energy', 'p', { source: 'm1', site: 's' })).toBe(
+    const latest = (tags: Record<string, string>, since: number | null = null) =>
+      latestToInfluxQL({ measurement: 'energy', field: 'p', tags, since });
+    expect(latest({})).toBe('SELECT last("p") FROM "energy" GROUP BY *');
+    expect(latest({ source: 'm1', site: 's' })).toBe(
       `SELECT last("p") FROM "energy" WHERE "site" = 's' AND "source" = 'm1' GROUP BY *`,
+    );
+  });
+
+  it('bounds the last value in time when asked since when', () => {
+    const latest = (tags: Record<string, string>) =>
+      latestToInfluxQL({ measurement: 'energy', field: 'p', tags, since: T });
+    expect(latest({})).toBe(`SELECT last("p") FROM "energy" WHERE time >= ${T}ms GROUP BY *`);
+    expect(latest({ source: 'm1' })).toBe(
+      `SELECT last("p") FROM "energy" WHERE time >= ${T}ms AND "source" = 'm1' GROUP BY *`,
     );
   });
 });

@@ -393,6 +393,32 @@ export function describeStoreBehaviour(
       expect(await store.latest('energy', 'nothing')).toEqual([]);
     });
 
+    it('answers the newest value since a time, leaving out series silent since then', async () => {
+      await store.write([
+        point('m1', T0, { p: 1 }),
+        point('m1', T0 + 2 * HOUR, { p: 2 }),
+        point('m1', T0 + HOUR, { p: 3 }),
+        point('m2', T0 + 30_000, { p: 4 }),
+        point('m3', T0 + 3 * HOUR, { q: 6 }),
+      ]);
+      const since = async (time: number, tags?: Record<string, string>) =>
+        (await store.latest('energy', 'p', tags, { since: time })).map((l) => [
+          l.tags.source,
+          l.time,
+          l.value,
+        ]);
+      // m2 fell silent before the bound, and m3 never had the field.
+      expect(await since(T0 + HOUR)).toEqual([['m1', T0 + 2 * HOUR, 2]]);
+      // The bound is inclusive, and it does not change which value is the newest.
+      expect(await since(T0 + 2 * HOUR)).toEqual([['m1', T0 + 2 * HOUR, 2]]);
+      expect(await since(T0 + 2 * HOUR + 1)).toEqual([]);
+      expect(await since(T0)).toEqual([
+        ['m1', T0 + 2 * HOUR, 2],
+        ['m2', T0 + 30_000, 4],
+      ]);
+      expect(await since(T0, { source: 'm2' })).toEqual([['m2', T0 + 30_000, 4]]);
+    });
+
     it('keeps tag values with spaces, commas, equals signs and quotes intact', async () => {
       const odd = `meter 7, "east"=it's\\here`;
       await store.write([point(odd, T0, { 'power w': 3 }), point('plain', T0, { 'power w': 4 })]);
@@ -461,6 +487,9 @@ export function describeStoreBehaviour(
       await expect(
         store.query({ measurement: 'energy', field: 'p', from: T0, to: T0, resolution: '1m' }),
       ).rejects.toMatchObject({ code: 'TSDB_QUERY_INVALID' });
+      await expect(store.latest('energy', 'p', {}, { since: 1.5 })).rejects.toMatchObject({
+        code: 'TSDB_QUERY_INVALID',
+      });
     });
   });
 }

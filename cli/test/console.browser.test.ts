@@ -177,6 +177,18 @@ describe('technician console in Chromium: sign-in, alarm, acknowledgement, remot
       );
       expect(((await levels.json()) as { zones: unknown[] }).zones).toHaveLength(1);
     }, WAIT);
+    // The town names its zone in the controller's desired configuration; the console shows it.
+    const named = await town.http(
+      'PUT',
+      `/api/v1/devices/${LIGHTS.site}/${LIGHTS.device}/lighting`,
+      town.adminToken,
+      {
+        zones: [{ id: 'place-de-la-mairie', name: 'Place de la Mairie', class: 'P3' }],
+        programs: [{ id: 'eco-nuit', steps: [{ level: 100, until: '23:00' }, { level: 40 }] }],
+        defaultProgram: 'eco-nuit',
+      },
+    );
+    expect(named.status).toBe(200);
     return client;
   }
 
@@ -217,6 +229,7 @@ describe('technician console in Chromium: sign-in, alarm, acknowledgement, remot
     await tabButton(/Éclairage/).click();
     const zone = p.locator('tr[data-zone="place-de-la-mairie"]');
     await expect.poll(() => zone.innerText(), WAIT).toContain('40 %');
+    expect(await zone.locator('th').innerText()).toBe('Place de la Mairie');
     expect(await zone.innerText()).toContain('programme');
     expect(await zone.locator('.reasons li').allInnerTexts()).toEqual([
       'program eco-nuit: 40 % from 23:00',

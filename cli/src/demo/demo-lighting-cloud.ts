@@ -1,7 +1,7 @@
 import type { DemoApiClient } from './demo-api-client.js';
 import type { DemoLightingFile } from './demo-lighting-file.js';
 import { demoLightingProgram } from './demo-lighting-program.js';
-import { asJson, splitSection, type LightingSection } from './demo-lighting-section.js';
+import { asJson, townPartOf, type LightingSection } from './demo-lighting-section.js';
 import { planLightingUpdate, type LightingOwner } from './demo-lighting-update.js';
 import { DEMO_LIGHTING } from './demo-town-plan.js';
 import { waitFor } from './wait-for.js';
@@ -30,21 +30,16 @@ const CONFIG_PATH = `/api/v1/devices/${DEMO_LIGHTING.site}/${DEMO_LIGHTING.devic
 /**
  * Gives the cloud the demo's lighting configuration for its controller, as a technician would
  * (`PUT …/lighting`, from the version read, `If-Match`): its zones with their names and classes,
- * programs, calendar and this week's market, with the cabinet's wiring in this run. Only when
- * it differs from the cloud's, and never over a change someone made since the demo wrote it
- * (`planLightingUpdate`); the record is updated with what the demo now stands behind.
+ * programs, calendar and this week's market; no wiring, which the agent's site.yaml keeps. Only
+ * when it differs from the cloud's, and never over a change someone made since the demo wrote
+ * it (`planLightingUpdate`); the record is updated with what the demo now stands behind.
  */
 export async function ensureDemoLighting(
   api: DemoApiClient,
-  deps: {
-    readonly now: number;
-    readonly wiring: LightingSection;
-    readonly gatewayPort: number;
-    readonly file: DemoLightingFile;
-  },
+  deps: { readonly now: number; readonly file: DemoLightingFile },
 ): Promise<DemoLightingSetup> {
   const { body: current } = await api.call<LightingConfigView>('GET', CONFIG_PATH);
-  const wanted = asJson({ ...demoLightingProgram(deps.now), ...deps.wiring });
+  const wanted = asJson(demoLightingProgram(deps.now));
   const record = deps.file.read();
   const plan = planLightingUpdate({
     current: current.desired?.lighting ?? null,
@@ -60,8 +55,7 @@ export async function ensureDemoLighting(
     version = body.version;
   }
   deps.file.write({
-    gatewayPort: deps.gatewayPort,
-    demoWrote: plan.owner === 'demo' ? splitSection(wanted).rest : record.demoWrote,
+    demoWrote: plan.owner === 'demo' ? townPartOf(wanted) : record.demoWrote,
   });
   return { version, changed: plan.put !== null, owner: plan.owner };
 }
@@ -72,8 +66,8 @@ export type LightingApplied =
 
 /**
  * Waits until the lighting agent reports running `version` (or a newer one), or refusing it:
- * a section the town edited can be one the agent refuses (a zone removed that its wiring still
- * names), and the demo says so rather than failing. Throws after `timeoutMs` without either.
+ * a section the town edited can be one the agent refuses (a zone removed that its site.yaml's
+ * wiring still names), and the demo says so rather than failing. Throws after `timeoutMs` without either.
  */
 export async function untilLightingApplied(
   api: DemoApiClient,
@@ -108,9 +102,7 @@ export function describeDemoLighting(setup: DemoLightingSetup, applied: Lighting
       ? setup.changed
         ? `${v} set by the demo`
         : `${v} kept (the demo's, unchanged)`
-      : setup.changed
-        ? `${v}: the cabinet's wiring updated, the town's changes kept`
-        : `${v} kept (changed in the console since the demo set it)`;
+      : `${v} kept (changed in the console since the demo set it)`;
   const device = `${DEMO_LIGHTING.site}/${DEMO_LIGHTING.device}`;
   return applied.applied
     ? `${what}, applied by ${device}`

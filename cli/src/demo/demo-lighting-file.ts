@@ -2,24 +2,21 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { LightingSection } from './demo-lighting-section.js';
 
-const LightingRecordSchema = z
-  .object({
-    /** The port the cabinet's simulated Modbus gateway listened on in the last run. */
-    gatewayPort: z.number().int().min(1).max(65_535).nullable().default(null),
-    /** The town's part of the lighting section (all but the wiring) the demo last wrote. */
-    demoWrote: z.record(z.string(), z.unknown()).nullable().default(null),
-  })
-  .strict();
+// Not strict: a record from an older demo also holds `gatewayPort`, which is no longer needed
+// (the wiring is the agent's site.yaml's alone) and must not cost the record.
+const LightingRecordSchema = z.object({
+  /** The town's part of the lighting section (all but the wiring) the demo last wrote. */
+  demoWrote: z.record(z.string(), z.unknown()).nullable().default(null),
+});
 export type DemoLightingRecord = z.output<typeof LightingRecordSchema>;
 
-const EMPTY: DemoLightingRecord = { gatewayPort: null, demoWrote: null };
+const EMPTY: DemoLightingRecord = { demoWrote: null };
 
 /**
- * The demo's own record of its lighting cabinet, `<data dir>/demo-lighting.json`: where the
- * cabinet's gateway listened, so a restart gives it the same address (a real gateway keeps its
- * address, and it is part of the controller's configuration in the cloud), and what the demo
- * last wrote into that configuration, so a restart can tell its own settings from a change made
- * in the console since (docs/demo-town.md, "Lighting configuration").
+ * The demo's own record of its lighting controller, `<data dir>/demo-lighting.json`: what the
+ * demo last wrote into the controller's configuration in the cloud, so a restart can tell its
+ * own settings from a change made in the console since (docs/demo-town.md, "Lighting
+ * configuration").
  */
 export class DemoLightingFile {
   readonly #path: string;
@@ -40,7 +37,7 @@ export class DemoLightingFile {
   }
 
   /** Replaces the record (not a secret: no mode of its own). */
-  write(record: { readonly gatewayPort: number; readonly demoWrote: LightingSection | null }) {
+  write(record: { readonly demoWrote: LightingSection | null }) {
     writeFileSync(this.#path, `${JSON.stringify(record, null, 2)}\n`);
   }
 }

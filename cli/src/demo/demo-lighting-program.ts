@@ -60,7 +60,8 @@ export function demoLightingProgram(now: number): LightingControlConfigInput {
  * nothing the town edits. The site for the sun, the zones (ids and classes, which the wiring
  * and the class minimums need; a name is required by the schema), and no program: the
  * built-in `all-night`, 100 % from dusk to dawn, the safe side. Once a desired configuration
- * has applied, the agent keeps it (durably) and this part no longer rules.
+ * has applied, the agent keeps it (durably) and this part no longer rules; the wiring beside it
+ * in site.yaml always does (demo-lighting-section.ts).
  */
 export function demoLightingOffline(): LightingControlConfigInput {
   return {

@@ -1,3 +1,4 @@
+import { LIGHTING_LOCAL_KEYS } from '@hameau/protocol';
 import type { DemoDevices } from './demo-scenario.js';
 import { DEMO_LIGHTING } from './demo-town-plan.js';
 
@@ -5,15 +6,11 @@ import { DEMO_LIGHTING } from './demo-town-plan.js';
 export type LightingSection = Readonly<Record<string, unknown>>;
 
 /**
- * The keys of `modules.lighting` that describe the cabinet's wiring rather than how the town
- * lights its streets: the lamp-node line (its gateway's address), which node lights which zone,
- * and how the box keeps time. The demo writes them from the simulator it started; everything
- * else in the section (zones, programs, calendar, events, and any module setting a technician
- * adds) is the town's to edit.
+ * The wiring of the demo's lighting cabinet, from the simulator's address in this run: the
+ * lamp-node line, which node lights which zone, and how the box keeps time. It goes into the
+ * agent's site.yaml only: these are local-only keys (`LIGHTING_LOCAL_KEYS`), which the agent
+ * takes from site.yaml under any configuration from the cloud, so the cloud never needs them.
  */
-export const WIRING_KEYS = ['buses', 'zoneNodes', 'clock'] as const;
-
-/** The wiring of the demo's lighting cabinet, from the simulator's address in this run. */
 export function demoLightingWiring(devices: DemoDevices): LightingSection {
   const cabinet = devices.lampNodes(DEMO_LIGHTING.sim);
   return {
@@ -33,18 +30,13 @@ export function demoLightingWiring(devices: DemoDevices): LightingSection {
   };
 }
 
-/** The section split into its wiring keys and the rest (the town's part). */
-export function splitSection(section: LightingSection): {
-  readonly wiring: LightingSection;
-  readonly rest: LightingSection;
-} {
-  const wiring: Record<string, unknown> = {};
-  const rest: Record<string, unknown> = {};
-  const isWiring = new Set<string>(WIRING_KEYS);
-  for (const [key, value] of Object.entries(section)) {
-    (isWiring.has(key) ? wiring : rest)[key] = value;
-  }
-  return { wiring, rest };
+/**
+ * The town's part of a section: all but the local-only keys, which the agent takes from its
+ * site.yaml whatever the cloud says (a section written by an older demo still carries them).
+ */
+export function townPartOf(section: LightingSection): LightingSection {
+  const local = new Set<string>(LIGHTING_LOCAL_KEYS);
+  return Object.fromEntries(Object.entries(section).filter(([key]) => !local.has(key)));
 }
 
 /**

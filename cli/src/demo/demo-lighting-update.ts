@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { splitSection, type LightingSection } from './demo-lighting-section.js';
+import { townPartOf, type LightingSection } from './demo-lighting-section.js';
 
 /** Whose the lighting settings in the cloud are, as far as the demo can tell. */
 export type LightingOwner =
@@ -18,15 +18,15 @@ export interface LightingUpdatePlan {
 /**
  * Decides what the demo sends the cloud for its lighting controller, given the cloud's desired
  * section (`current`, null when it has none), the section the demo would write in this run
- * (`wanted`: its program and this run's wiring) and the town's part the demo last wrote
- * (`demoWrote`, from its record; null when it has none).
+ * (`wanted`: its program, the town's part only) and the town's part the demo last wrote
+ * (`demoWrote`, from its record; null when it has none). The cabinet's wiring is never sent: the
+ * agent takes it from its site.yaml (local-only keys), and the cloud's copy of it, if any, is
+ * not compared.
  *
- * - No section yet: the demo's, whole.
+ * - No section yet: the demo's.
  * - The town's part unchanged since the demo wrote it (or already what the demo would write):
  *   still the demo's, so a newer demo program (this week's market) replaces it.
- * - Changed by someone else since: the town's. The demo never overwrites it; it only puts its
- *   wiring (the cabinet's address in this run) into it, since the lamps cannot be driven
- *   without it.
+ * - Changed by someone else since: the town's. The demo never overwrites it.
  *
  * Nothing to change gives `put: null`, so a restart makes no new version.
  */
@@ -37,13 +37,13 @@ export function planLightingUpdate(input: {
 }): LightingUpdatePlan {
   const { current, wanted, demoWrote } = input;
   if (current === null) return { put: wanted, owner: 'demo' };
-  const now = splitSection(current);
-  const want = splitSection(wanted);
+  const now = townPartOf(current);
   const owner: LightingOwner =
-    isDeepStrictEqual(now.rest, want.rest) ||
-    (demoWrote !== null && isDeepStrictEqual(now.rest, demoWrote))
+    isDeepStrictEqual(now, townPartOf(wanted)) ||
+    (demoWrote !== null && isDeepStrictEqual(now, demoWrote))
       ? 'demo'
       : 'town';
-  const next = owner === 'demo' ? wanted : { ...current, ...want.wiring };
-  return { put: isDeepStrictEqual(next, current) ? null : next, owner };
+  // The demo's section goes out whole, so wiring an older demo wrote into it is dropped.
+  const put = owner === 'demo' && !isDeepStrictEqual(current, wanted) ? wanted : null;
+  return { put, owner };
 }

@@ -11,7 +11,6 @@ import {
 } from '@hameau/firmware-sim';
 import type { Clock } from '@hameau/protocol';
 import type { Logger } from 'pino';
-import { parseDocument } from 'yaml';
 
 /** A simulated Modbus TCP port with meters behind it: a gateway, or a lamp-node cabinet's line. */
 export interface DemoMeterPort {
@@ -71,43 +70,19 @@ export class DemoDevices {
   }
 }
 
-/**
- * Loads the scenario file and starts every device (a failed start stops those started).
- * `tcpPorts` gives devices a TCP port of their own instead of the file's (device id → port),
- * for a simulator whose address must stay the same from one start to the next.
- */
+/** Loads the scenario file and starts every device (a failed start stops those started). */
 export async function startDemoDevices(
   file: string,
   deps: { readonly clock: Clock; readonly log: Logger },
-  tcpPorts: Readonly<Record<string, number>> = {},
 ): Promise<DemoDevices> {
   const plan = parseScenario(
-    withTcpPorts(await readFile(file, 'utf8'), tcpPorts),
+    await readFile(file, 'utf8'),
     builtinDeviceTypes(),
     `scenario ${file}`,
   );
   const scenario = new Scenario(plan, deps);
   await scenario.start();
   return new DemoDevices(scenario);
-}
-
-/**
- * The scenario's text with `tcp.port` of the named devices set, edited in the YAML document so
- * its other lines (and the line numbers of any message) stay as they are.
- */
-function withTcpPorts(text: string, tcpPorts: Readonly<Record<string, number>>): string {
-  const entries = Object.entries(tcpPorts);
-  if (entries.length === 0) return text;
-  const doc = parseDocument(text);
-  const devices: unknown = doc.toJS();
-  const list = (devices as { devices?: unknown } | null)?.devices;
-  const ids = Array.isArray(list) ? list.map((d) => (d as { id?: unknown } | null)?.id) : [];
-  for (const [id, port] of entries) {
-    const index = ids.indexOf(id);
-    if (index < 0) throw new Error(`the demo scenario has no device "${id}"`);
-    doc.setIn(['devices', index, 'tcp', 'port'], port);
-  }
-  return doc.toString();
 }
 
 function tcpEndpoint(running: RunningDevice): { host: string; port: number } {

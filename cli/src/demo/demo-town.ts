@@ -20,10 +20,9 @@ import {
   untilLightingApplied,
 } from './demo-lighting-cloud.js';
 import { DemoLightingFile } from './demo-lighting-file.js';
-import { demoLightingWiring } from './demo-lighting-section.js';
 import { DemoParcelFile, type DemoParcel } from './demo-parcel-file.js';
 import type { DemoPrintout } from './demo-printout.js';
-import { checkPortsFree, freePortOn, isPortFree, type DemoPort } from './demo-ports.js';
+import { checkPortsFree, freePortOn, type DemoPort } from './demo-ports.js';
 import {
   DEMO_MERCHANT_PREFIX,
   placeWaitingParcels,
@@ -33,7 +32,7 @@ import {
 import { startDemoDevices } from './demo-scenario.js';
 import { demoSiteConfigs } from './demo-site-configs.js';
 import { provisionDemoTechnician } from './demo-technician.js';
-import { DEMO_BANKS, DEMO_LIGHTING, DEMO_SCENARIO_FILE, type DemoBank } from './demo-town-plan.js';
+import { DEMO_BANKS, DEMO_SCENARIO_FILE, type DemoBank } from './demo-town-plan.js';
 import { DemoVisitors } from './demo-visitors.js';
 import { provisionDemoTown } from './provision-demo-town.js';
 import { waitFor } from './wait-for.js';
@@ -124,19 +123,10 @@ export async function startDemoTown(settings: DemoTownSettings): Promise<Running
     const parcelFile = new DemoParcelFile(join(dataDir, 'demo-parcels.json'));
     const kept = await reviewDemoParcels(admin, parcelFile);
 
-    // The lighting cabinet's gateway gets its last run's port back when it is free: its
-    // address is part of the controller's configuration in the cloud (demo-lighting-file.ts).
-    const lightingFile = new DemoLightingFile(join(dataDir, 'demo-lighting.json'));
-    const lastGatewayPort = lightingFile.read().gatewayPort;
-    const gatewayPort =
-      lastGatewayPort !== null && (await isPortFree('127.0.0.1', lastGatewayPort))
-        ? lastGatewayPort
-        : 0;
-    const devices = await startDemoDevices(
-      DEMO_SCENARIO_FILE,
-      { clock: systemClock, log: log('firmware-sim') },
-      { [DEMO_LIGHTING.sim]: gatewayPort },
-    );
+    const devices = await startDemoDevices(DEMO_SCENARIO_FILE, {
+      clock: systemClock,
+      log: log('firmware-sim'),
+    });
     stack.push(() => devices.scenario.stop());
     placeWaitingParcels(kept, devices);
     const visitors = new DemoVisitors(systemClock);
@@ -155,9 +145,7 @@ export async function startDemoTown(settings: DemoTownSettings): Promise<Running
     // Before the agents start: the lighting agent finds its configuration waiting (retained).
     const lighting = await ensureDemoLighting(admin, {
       now: systemClock.now(),
-      wiring: demoLightingWiring(devices),
-      gatewayPort: devices.lampNodes(DEMO_LIGHTING.sim).port,
-      file: lightingFile,
+      file: new DemoLightingFile(join(dataDir, 'demo-lighting.json')),
     });
 
     const agentsDir = join(dataDir, 'agents');

@@ -37,6 +37,9 @@ export const lightingReportRoutes: FastifyPluginAsyncZod<{
       onRequest: roles,
       schema: {
         summary: "Each zone's level as its controller last reported it, with the reason trace",
+        description:
+          "Each zone carries its name from the controller's configuration, so a page shows " +
+          "'Rue du Connétable' rather than its id.",
         tags,
         params: ControllerParams,
         response: { 200: ZoneLevelsView, ...errorResponses(400, ...AUTH_ERRORS, 404) },
@@ -44,7 +47,11 @@ export const lightingReportRoutes: FastifyPluginAsyncZod<{
     },
     async (request) => {
       await controller(request.params);
-      return zoneLevelsView(await service.levels(request.params));
+      const [levels, names] = await Promise.all([
+        service.levels(request.params),
+        service.zoneNames(request.params),
+      ]);
+      return zoneLevelsView(levels, names);
     },
   );
 

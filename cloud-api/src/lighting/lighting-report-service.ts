@@ -10,6 +10,7 @@ import {
   type ZoneNight,
   type ZoneTonight,
 } from './lighting-store.js';
+import { controllerZoneNames } from './zone-names.js';
 
 /** The telemetry stream lighting controllers report their zones on (source: the zone id). */
 export const LIGHTING_STREAM = 'lighting';
@@ -92,6 +93,11 @@ export class LightingReportService {
   /** A controller's zones at their last reported level, with why. */
   levels(key: ControllerKey): Promise<ZoneLevel[]> {
     return lightingStore.levels(this.#d.db, key.site, key.device);
+  }
+
+  /** A controller's zone names by id, from its configuration (`controllerZoneNames`). */
+  zoneNames(key: ControllerKey): Promise<ReadonlyMap<string, string>> {
+    return controllerZoneNames(this.#d.db, key);
   }
 
   /**

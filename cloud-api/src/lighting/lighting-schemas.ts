@@ -142,6 +142,12 @@ export const ZoneLevelsView = z
       z
         .object({
           zone: z.string(),
+          name: z
+            .string()
+            .describe(
+              "The zone's name in the controller's latest desired configuration, else in the " +
+                'version it reports running, else its id',
+            ),
           level: z.number().int().describe('Percent of full light output; 0 is off'),
           mode: z.string().describe('`off`, `program`, `event`, `override` or `failsafe`'),
           reasons: z.array(z.string()).describe('The reason trace, one line per stage'),
@@ -152,10 +158,14 @@ export const ZoneLevelsView = z
   })
   .strict();
 
-export function zoneLevelsView(levels: readonly ZoneLevel[]): z.output<typeof ZoneLevelsView> {
+export function zoneLevelsView(
+  levels: readonly ZoneLevel[],
+  names: ReadonlyMap<string, string>,
+): z.output<typeof ZoneLevelsView> {
   return {
     zones: levels.map((l) => ({
       zone: l.zone,
+      name: names.get(l.zone) ?? l.zone,
       level: l.level,
       mode: l.mode,
       reasons: [...l.reasons],

@@ -10,7 +10,14 @@ import {
 } from './lighting-test-app.js';
 
 interface LevelsJson {
-  zones: { zone: string; level: number; mode: string; reasons: string[]; at: string }[];
+  zones: {
+    zone: string;
+    name: string;
+    level: number;
+    mode: string;
+    reasons: string[];
+    at: string;
+  }[];
 }
 
 interface SavingsJson {
@@ -95,15 +102,24 @@ describe.each(DIALECTS)('lighting levels and savings (%s)', (dialect) => {
       ),
     ];
     await c.dispatch(batch);
+    // No configuration names the zones yet: their ids stand in.
     const expected = [
       {
         zone: 'connetable',
+        name: 'connetable',
         level: 60,
         mode: 'program',
         reasons: TRACE,
         at: new Date(t0 + 60_000).toISOString(),
       },
-      { zone: 'lane', level: 0, mode: 'off', reasons: [], at: new Date(t0 + 60_000).toISOString() },
+      {
+        zone: 'lane',
+        name: 'lane',
+        level: 0,
+        mode: 'off',
+        reasons: [],
+        at: new Date(t0 + 60_000).toISOString(),
+      },
     ];
     expect(await levels()).toEqual(expected);
 

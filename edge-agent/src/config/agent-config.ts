@@ -97,5 +97,10 @@ export type AgentConfig = DeepReadonly<
     };
     /** Absolute path of the file this was loaded from; modules resolve relative paths with it. */
     configFile: string;
+    /**
+     * Each enabled module's `modules.<name>` as written (before defaults): a desired config
+     * takes the module's local-only keys from it (`AgentModule.localKeys`).
+     */
+    writtenModules: Readonly<Record<string, unknown>>;
   }
 >;

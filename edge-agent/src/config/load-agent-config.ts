@@ -101,6 +101,7 @@ export function parseAgentConfig(
     },
     dataDir: resolve(dir, c.dataDir),
     configFile,
+    writtenModules: writtenModules(input, Object.keys(c.modules)),
   });
 }
 
@@ -171,6 +172,12 @@ function rangeStart(node: unknown): number | undefined {
   if (node === null || typeof node !== 'object' || !('range' in node)) return undefined;
   const range = (node as { range?: readonly number[] | null }).range;
   return range?.[0];
+}
+
+/** The enabled modules' sections as the file has them; `lighting:` with no value is `{}`. */
+function writtenModules(input: unknown, names: readonly string[]): Record<string, unknown> {
+  const modules = isRecord(input) && isRecord(input['modules']) ? input['modules'] : {};
+  return Object.fromEntries(names.map((name) => [name, modules[name] ?? {}]));
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -94,6 +94,11 @@ export interface ModuleContext<C> {
 export interface AgentModule<C = unknown> {
   readonly name: string;
   readonly configSchema: z.ZodType<C>;
+  /**
+   * Top-level keys of `modules.<name>` that only site.yaml sets (the box's wiring, its safety
+   * caps): a desired config from the cloud runs with site.yaml's values for them.
+   */
+  readonly localKeys?: readonly string[];
   create(ctx: ModuleContext<C>): ModuleInstance;
 }
 

@@ -51,13 +51,20 @@ export class AgentRuntime {
     this.bus = new EventBus<AgentEvents>(log.child({ component: 'bus' }));
     this.state = new AgentState(db);
     const writer = new OutboxWriter(outbox, agent);
+    const enabled = registry.pick(Object.keys(config.modules));
     this.applier = new ConfigApplier({
       state: this.state,
       clock,
       log,
       bus: this.bus,
-      schema: desiredConfigSchema(registry.pick(Object.keys(config.modules))),
+      schema: desiredConfigSchema(enabled),
       base: config.modules,
+      local: Object.fromEntries(
+        enabled.map((m) => [
+          m.name,
+          { written: config.writtenModules[m.name], keys: m.localKeys ?? [] },
+        ]),
+      ),
       publishState: options.publishState,
       modulesState: () =>
         Object.fromEntries(Object.entries(this.host.status()).map(([name, s]) => [name, { ...s }])),

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { TOPICS, type Clock, type ReportedStatePayload } from '@hameau/protocol';
-import { deepFreeze } from '../config/deep-freeze.js';
 import type { DesiredAgentConfig } from '../config/desired-config.js';
-import { describeIssue } from '../config/describe-issue.js';
+import { DesiredResolver, type IgnoredKeys } from '../config/desired-resolver.js';
+import type { LocalSection } from '../config/local-keys.js';
 import type { AgentState } from '../store/agent-state.js';
 import type { AgentEvents } from './agent-events.js';
 import type { EventBus } from './event-bus.js';
@@ -32,6 +32,11 @@ export interface ConfigApplierOptions {
   readonly schema: z.ZodType<DesiredAgentConfig>;
   /** The modules' site.yaml configuration, in start order. */
   readonly base: Readonly<Record<string, unknown>>;
+  /**
+   * Per enabled module, its site.yaml section as written and its local-only keys, which a
+   * desired config never changes (none when absent).
+   */
+  readonly local?: Readonly<Record<string, LocalSection>>;
   /** Publishes the reported state (the link sends it retained, now or at the next connect). */
   readonly publishState: (state: ReportedStatePayload) => void;
   /** The modules' own state for the report (e.g. `ModuleHost.status()`). */
@@ -46,7 +51,9 @@ export type ApplyOutcome = 'applied' | 'ignored' | 'rejected' | 'malformed';
  * is newer than the one in force and valid; it is persisted before modules hear of it, so it
  * survives a restart. An invalid one is rejected (the old stays in force) and the rejection,
  * with every problem, goes into the reported state. Retained redeliveries of the version in
- * force are ignored.
+ * force are ignored. Each module's local-only keys come from site.yaml whatever the version
+ * says; those it set otherwise are reported as `ignoredKeys` of the module, not as a rejection,
+ * so the cloud sees the version running (docs/edge-agent.md, "Local-only keys").
  */
 export class ConfigApplier {
   readonly #o: ConfigApplierOptions;
@@ -54,21 +61,27 @@ export class ConfigApplier {
   #applied: Applied | null;
   /** The applied configuration, or null when none is (valid and) in force. */
   #config: DesiredAgentConfig | null = null;
+  /** The local-only keys the version in force set otherwise than site.yaml, by module. */
+  #ignored: IgnoredKeys = {};
   #rejected: Rejected | null;
+  readonly #resolver: DesiredResolver;
 
   constructor(options: ConfigApplierOptions) {
     this.#o = options;
     this.#log = options.log.child({ component: 'desired-config' });
+    this.#resolver = new DesiredResolver(options.schema, options.local);
     this.#applied = this.#load(APPLIED_KEY, Applied);
     this.#rejected = this.#load(REJECTED_KEY, Rejected);
     if (this.#applied !== null) {
-      const result = options.schema.safeParse(this.#applied.config);
-      if (result.success) {
-        this.#config = deepFreeze(result.data);
+      // Judged again with today's site.yaml: rewiring on site applies at the next start.
+      const resolved = this.#resolver.resolve(this.#applied.config);
+      if (resolved.ok) {
+        this.#config = resolved.config;
+        this.#setIgnored(this.#applied.version, resolved.ignored);
       } else {
-        // An agent update changed a module's schema: run on site.yaml until the cloud sends a
-        // config valid for this build, and say so.
-        const reason = `no longer valid for this agent: ${reasonOf(result.error, this.#applied.config)}`;
+        // An agent update changed a module's schema (or site.yaml no longer fits the version):
+        // run on site.yaml until the cloud sends a config valid for this build, and say so.
+        const reason = `no longer valid for this agent: ${resolved.reason}`;
         this.#log.error(
           { version: this.#applied.version, reason },
           'stored desired config ignored',
@@ -122,9 +135,9 @@ export class ConfigApplier {
       this.#log.debug({ version, current }, 'desired config not newer; ignored');
       return 'ignored';
     }
-    const result = this.#o.schema.safeParse(desired.config);
-    if (!result.success) {
-      const reason = truncate(reasonOf(result.error, desired.config), MAX_REASON);
+    const resolved = this.#resolver.resolve(desired.config);
+    if (!resolved.ok) {
+      const reason = truncate(resolved.reason, MAX_REASON);
       this.#log.warn({ version, reason }, 'desired config rejected; the previous stays in force');
       this.#rejected = { version, reason };
       this.#o.state.set(REJECTED_KEY, this.#rejected);
@@ -133,7 +146,8 @@ export class ConfigApplier {
     }
     this.#applied = { version, issuedAt: desired.issuedAt, config: desired.config };
     this.#o.state.set(APPLIED_KEY, this.#applied);
-    this.#config = deepFreeze(result.data);
+    this.#config = resolved.config;
+    this.#setIgnored(version, resolved.ignored);
     this.#log.info({ version }, 'desired config applied');
     this.#o.bus.emit('configChanged', { version, modules: this.effectiveModules() });
     this.publishCurrent();
@@ -149,12 +163,32 @@ export class ConfigApplier {
       at: new Date(this.#o.clock.now()).toISOString(),
       configVersion: applied,
       ...(rejected !== null && { rejected: { ...rejected } }),
-      modules: this.#o.modulesState?.() ?? {},
+      modules: this.#modulesReport(),
     });
   }
-}
 
-/** Every problem of a rejected config, one per `;`, without secret values. */
-function reasonOf(error: z.ZodError, input: unknown): string {
-  return error.issues.flatMap((i) => describeIssue(i, { input })).join('; ');
+  /** The local-only keys the version in force set otherwise than site.yaml, by module. */
+  get ignoredKeys(): IgnoredKeys {
+    return this.#ignored;
+  }
+
+  #setIgnored(version: number, ignored: IgnoredKeys): void {
+    this.#ignored = ignored;
+    for (const [module, keys] of Object.entries(ignored)) {
+      this.#log.warn(
+        { version, module, keys },
+        "desired config sets local-only keys; site.yaml's values kept",
+      );
+    }
+  }
+
+  /** Each module's state, with the local-only keys the version in force could not change. */
+  #modulesReport(): Record<string, Record<string, unknown>> {
+    const modules = this.#o.modulesState?.() ?? {};
+    if (this.#config === null) return modules;
+    for (const [name, keys] of Object.entries(this.#ignored)) {
+      modules[name] = { ...modules[name], ignoredKeys: [...keys] };
+    }
+    return modules;
+  }
 }

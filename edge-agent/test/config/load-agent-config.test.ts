@@ -126,6 +126,19 @@ describe('loadAgentConfig', () => {
     expect(Object.keys(config.modules)).toEqual(['lighting', 'metering']);
   });
 
+  it('keeps each module section as written, without defaults, for the local-only keys', () => {
+    const dir = folder({
+      'site.yaml': `${MINIMAL}modules:\n  lighting:\n  metering:\n    buses: [{ port: /dev/ttyUSB0, baud: 9600 }]\n`,
+      pw: 'x',
+    });
+    const config = loadAgentConfig(join(dir, 'site.yaml'), { modules });
+    expect(config.writtenModules).toEqual({
+      lighting: {},
+      metering: { buses: [{ port: '/dev/ttyUSB0', baud: 9600 }] },
+    });
+    expect(Object.isFrozen(config.writtenModules['metering'])).toBe(true);
+  });
+
   it('lists every problem at once, each with its path, line, expectation and found value', () => {
     const dir = folder({
       'site.yaml': `site: Gare

@@ -178,3 +178,109 @@ describe('ConfigApplier', () => {
     second.db.close();
   });
 });
+
+describe('ConfigApplier with local-only keys', () => {
+  // The lighting module of these tests with a site.yaml-only key: its API token.
+  const local = (apiToken: string) => ({
+    lighting: { written: { dimPercent: 100, apiToken }, keys: ['apiToken'] },
+    metering: { written: {}, keys: [] },
+  });
+  const base = (apiToken: string) => ({ ...BASE, lighting: { dimPercent: 100, apiToken } });
+
+  function setupLocal(h: Harness, apiToken = 'site-token-1') {
+    const bus = new EventBus<AgentEvents>(h.log);
+    const changes: ConfigChangedEvent[] = [];
+    bus.on('configChanged', (e) => changes.push(e));
+    const published: ReportedStatePayload[] = [];
+    const applier = new ConfigApplier({
+      state: new AgentState(h.db),
+      clock: h.clock,
+      log: h.log,
+      bus,
+      schema: desiredConfigSchema([metering, lighting]),
+      base: base(apiToken),
+      local: local(apiToken),
+      publishState: (s) => published.push(s),
+      modulesState: () => ({ lighting: { state: 'running' }, metering: { state: 'running' } }),
+    });
+    return { applier, changes, published };
+  }
+
+  it('applies a version that changes a local-only key with site.yaml’s value, and reports it', () => {
+    const h = harness();
+    const { applier, changes, published } = setupLocal(h);
+    const config = { modules: { lighting: { dimPercent: 40, apiToken: 'cloud-token-9' } } };
+    expect(applier.apply(desired(2, config))).toBe('applied');
+    expect(changes).toEqual([
+      {
+        version: 2,
+        modules: {
+          metering: { pollSeconds: 10 },
+          lighting: { dimPercent: 40, apiToken: 'site-token-1' },
+        },
+      },
+    ]);
+    expect(published).toEqual([
+      {
+        at: '2026-01-01T00:00:00.000Z',
+        configVersion: 2,
+        modules: {
+          lighting: { state: 'running', ignoredKeys: ['apiToken'] },
+          metering: { state: 'running' },
+        },
+      },
+    ]);
+    expect(applier.ignoredKeys).toEqual({ lighting: ['apiToken'] });
+    // The warning names the key, never a value.
+    const warning = h.lines.find((l) => l['msg']?.toString().includes('local-only'));
+    expect(warning).toMatchObject({
+      level: 40,
+      version: 2,
+      module: 'lighting',
+      keys: ['apiToken'],
+    });
+    expect(h.logText()).not.toContain('cloud-token-9');
+
+    // The next version leaves the key alone: nothing is reported any more.
+    applier.apply(desired(3, { modules: { lighting: { dimPercent: 30 } } }));
+    expect(published.at(-1)?.modules['lighting']).toEqual({ state: 'running' });
+    expect(applier.effectiveModules()['lighting']).toEqual({
+      dimPercent: 30,
+      apiToken: 'site-token-1',
+    });
+  });
+
+  it('keeps reporting what the version in force ignored while a newer one is rejected', () => {
+    const h = harness();
+    const { applier, published } = setupLocal(h);
+    applier.apply(desired(2, { modules: { lighting: { apiToken: 'cloud-token-9' } } }));
+    expect(applier.apply(desired(3, { modules: { lighting: { dimPercent: 500 } } }))).toBe(
+      'rejected',
+    );
+    expect(published.at(-1)).toMatchObject({
+      configVersion: 2,
+      rejected: { version: 3 },
+      modules: { lighting: { ignoredKeys: ['apiToken'] } },
+    });
+  });
+
+  it('takes the local-only keys from site.yaml as it is at start, after a rewiring on site', () => {
+    const path = join(folder({}), 'agent.db');
+    const first = harness(openAgentDb(path));
+    setupLocal(first, 'site-token-1').applier.apply(
+      desired(5, { modules: { lighting: { dimPercent: 20 } } }),
+    );
+    first.db.close();
+
+    const second = harness(openAgentDb(path));
+    const { applier, published } = setupLocal(second, 'site-token-2');
+    expect(applier.version).toBe(5);
+    expect(applier.effectiveModules()['lighting']).toEqual({
+      dimPercent: 20,
+      apiToken: 'site-token-2',
+    });
+    applier.publishCurrent();
+    expect(published[0]?.modules['lighting']).toEqual({ state: 'running' });
+    second.db.close();
+  });
+});

@@ -42,3 +42,24 @@ export const LIGHTING_MODULE_KEYS = [
   'clock',
   'overrides',
 ] as const;
+
+/** One of the lighting module's own keys. */
+export type LightingModuleKey = (typeof LIGHTING_MODULE_KEYS)[number];
+
+/**
+ * The module keys that only the cabinet's site.yaml sets: a desired configuration from the
+ * cloud runs with site.yaml's values for them, whatever it says (docs/lighting.md). The other
+ * module keys (the timings, `overrides`) and every controller key stay the cloud's to set.
+ */
+export const LIGHTING_LOCAL_KEYS = [
+  // The lamp-node lines of this cabinet: ports, gateway addresses, node unit ids.
+  'buses',
+  // Which node lights which zone: how the cabinet is wired.
+  'zoneNodes',
+  // What the nodes do by themselves when the agent falls silent: the street's safety net.
+  'failsafe',
+  // The cabinet's own meter on this box and the thresholds measured against these lamps.
+  'energyChecks',
+  // How this box keeps time (its timesyncd flag file), a matter of its operating system.
+  'clock',
+] as const satisfies readonly LightingModuleKey[];

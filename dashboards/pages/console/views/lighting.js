@@ -66,7 +66,8 @@ function zoneRow(zone) {
   return el(
     'tr',
     { 'data-zone': zone.zone },
-    el('th', { scope: 'row' }, zone.zone),
+    // The zone's name as the town wrote it (the API falls back to the id when it has none).
+    el('th', { scope: 'row' }, zone.name ?? zone.zone),
     el(
       'td',
       { class: 'level' },

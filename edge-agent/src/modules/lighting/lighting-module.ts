@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { LIGHTING_LOCAL_KEYS } from '@hameau/protocol';
 import { CommandError } from '../../runtime/command-error.js';
 import { defineCommand, defineModule } from '../../runtime/agent-module.js';
 import { lightingConfigSchema, type LightingConfig } from './lighting-config.js';
@@ -34,6 +35,8 @@ export function createLightingModule(options: LightingModuleOptions = {}) {
   return defineModule<LightingConfig>({
     name: 'lighting',
     configSchema: lightingConfigSchema(drivers),
+    // The cabinet's wiring and fail-safe are site.yaml's (why each: LIGHTING_LOCAL_KEYS).
+    localKeys: LIGHTING_LOCAL_KEYS,
     create(ctx) {
       const overrides = new LightingOverrides(ctx.state, ctx.log);
       const weather = new LightingWeather(ctx.state, ctx.log);

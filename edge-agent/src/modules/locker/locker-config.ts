@@ -138,6 +138,27 @@ function checkAcross(value: unknown, ctx: z.RefinementCtx): void {
 }
 
 /**
+ * The keys of `modules.locker` that only site.yaml sets: a desired configuration from the cloud
+ * runs with site.yaml's values for them (docs/lockers.md). The cloud keeps the bank's name and
+ * its timings (`doorOpenAlarmMinutes`, `openConfirmSeconds`, `reportSeconds`).
+ */
+export const LOCKER_LOCAL_KEYS = [
+  // The lock-board lines: serial ports or gateway addresses, board addresses, polling.
+  'buses',
+  // Which lock opens which door, and its size: how the bank is built.
+  'boxes',
+  // The brute-force lockout of code terminals: a compromised cloud must not loosen it.
+  'lockout',
+  // The caps on remote unlocks: they bound what a compromised cloud account can open.
+  'remoteUnlock',
+  // How many code terminals the bank has: the brute-force bound counts them.
+  'terminals',
+  // The touchscreen page's address on this box, and the serial keypads plugged into it.
+  'kiosk',
+  'keypads',
+] as const;
+
+/**
  * `modules.locker` in site.yaml (docs/lockers.md): the lock boards' buses, the boxes wired to
  * them, and the safety settings (lockout of code terminals, caps on remote unlocks).
  */

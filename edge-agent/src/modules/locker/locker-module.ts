@@ -3,7 +3,7 @@ import { defineCommand, defineModule } from '../../runtime/agent-module.js';
 import { KerongBus } from './board/kerong-bus.js';
 import { CredentialStore } from './credential-store.js';
 import { LockerBank, type LockBusFactory } from './locker-bank.js';
-import { LockerConfig } from './locker-config.js';
+import { LOCKER_LOCAL_KEYS, LockerConfig } from './locker-config.js';
 import { LockerDesk } from './locker-desk.js';
 import { lockerEmitter } from './locker-events.js';
 import type { PickupDesk } from './pickup-desk.js';
@@ -34,6 +34,8 @@ export function createLockerModule(options: LockerModuleOptions = {}) {
   return defineModule({
     name: 'locker',
     configSchema: LockerConfig,
+    // The bank's wiring and its safety caps are site.yaml's (why each: LOCKER_LOCAL_KEYS).
+    localKeys: LOCKER_LOCAL_KEYS,
     create(ctx) {
       const emit = lockerEmitter(ctx.emit.bind(ctx), ctx.log);
       const credentials = new CredentialStore(ctx.state, ctx.log);

@@ -18,6 +18,10 @@ export function createMeteringModule(options: MeteringModuleOptions = {}) {
   return defineModule({
     name: 'metering',
     configSchema: MeteringConfig,
+    // None: a meter's period sits in the same `buses[].meters[]` entry as its address, so making
+    // the wiring local would take the meters' intervals from the cloud too, and a wrong address
+    // costs readings, not safety. Splitting those lists by id is left for when a site needs it.
+    localKeys: [],
     create(ctx) {
       let runtime: MeteringRuntime | null = null;
       let unsubscribe: (() => void) | null = null;

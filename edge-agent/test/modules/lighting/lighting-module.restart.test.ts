@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { LIGHTING_LOCAL_KEYS } from '@hameau/protocol';
 import { useTempDirs } from '../../store/temp-dir.js';
 import {
   HOUR,
@@ -22,6 +23,14 @@ async function sim() {
   const s = await startSim();
   cleanups.push(() => s.stop());
   return s;
+}
+
+/** A lighting section as the cloud's lighting API writes it: without the local-only keys. */
+function townPart(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const local = new Set<string>(LIGHTING_LOCAL_KEYS);
+  return Object.fromEntries(
+    Object.entries(lightingConfig(0, extra)).filter(([key]) => !local.has(key)),
+  );
 }
 
 async function agentOn(s: LightingSim, dbPath?: string) {
@@ -90,7 +99,7 @@ describe('a restart of the agent', () => {
 });
 
 describe('a desired config from the cloud', () => {
-  it('applies without restarting the agent: new program, new fail-safe on the nodes', async () => {
+  it('applies without restarting the agent: new program; the fail-safe stays site.yaml’s', async () => {
     const s = await sim();
     const agent = await agentOn(s);
     await s.clock.advanceTo(at('2026-01-15T23:30:00+01:00'));
@@ -104,9 +113,16 @@ describe('a desired config from the cloud', () => {
       }),
     );
     await agent.idle();
-    expect(s.node('rh-01').holdingRegisters()).toEqual([50, 70, 600, 1]);
+    // The program is the cloud's; the fail-safe is local-only: the nodes keep site.yaml's.
+    expect(s.node('rh-01').holdingRegisters()).toEqual([50, 100, 300, 1]);
     expect(s.levels()).toEqual({ 'rh-01': 50, 'rh-02': 50, 'rh-03': 50, 'pe-01': 50, 'pe-02': 50 });
     expect(agent.status()).toEqual({ state: 'running' });
+    // The version runs (the cloud sees it in sync); the key it could not change is reported.
+    expect(agent.states.at(-1)).toMatchObject({
+      configVersion: 1,
+      modules: { lighting: { state: 'running', ignoredKeys: ['failsafe'] } },
+    });
+    expect(agent.states.at(-1)?.rejected).toBeUndefined();
     // Decided at once, by the same runtime.
     expect(agent.lighting().cycles).toBe(cyclesBefore + 1);
     expect(agent.events('level-changed').at(-1)?.data['reasons']).toContain(
@@ -114,11 +130,48 @@ describe('a desired config from the cloud', () => {
     );
     expect(agent.lines.filter((l) => l['msg'] === 'module started')).toHaveLength(1);
 
-    // An invalid one is rejected whole; the one in force stays.
-    agent.desired(2, lightingConfig(s.port, { zoneNodes: { 'rue-haute': ['rh-01'] } }));
+    // Invalid with the local wiring (a zone renamed that zoneNodes still names): rejected
+    // whole, the problem named at the local key; the version in force stays.
+    const renamed = { id: 'grand-rue', name: 'Grand-Rue', class: 'M4' };
+    agent.desired(2, townPart({ zones: [renamed, { id: 'place', name: 'Place', class: 'P3' }] }));
     await s.clock.advance(MINUTE);
     expect(s.node('rh-02').appliedLevel).toBe(50);
     expect(agent.runtime.applier.version).toBe(1);
+    expect(agent.states.at(-1)?.rejected).toEqual({
+      version: 2,
+      reason:
+        'modules.lighting.zoneNodes.rue-haute: expected a zone id (grand-rue, place), found ' +
+        "rue-haute (modules.lighting.zoneNodes is local-only: site.yaml's value)",
+    });
+  });
+
+  it('drives the lamps with site.yaml’s wiring when the cloud sends none', async () => {
+    const s = await sim();
+    const agent = await agentOn(s);
+    await s.clock.advanceTo(at('2026-01-15T23:30:00+01:00'));
+    expect(s.levels()).toEqual({ 'rh-01': 60, 'rh-02': 60, 'rh-03': 60, 'pe-01': 60, 'pe-02': 60 });
+    // What the cloud's lighting API writes: the town's part only, no bus, no node, no clock.
+    const cloud = townPart({
+      programs: [
+        { id: 'square', steps: [{ level: 30 }] },
+        { id: 'dim', steps: [{ level: 50 }] },
+      ],
+      defaultProgram: 'dim',
+      zones: [
+        { id: 'rue-haute', name: 'Rue Haute', class: 'M4', lamps: [{ count: 3, ratedW: 60 }] },
+        { id: 'place', name: "Place de l'Eglise", class: 'P3', defaultProgram: 'square' },
+      ],
+    });
+    expect(Object.keys(cloud)).not.toContain('buses');
+    agent.desired(1, cloud);
+    await agent.idle();
+    // Each zone's nodes, as site.yaml wires them, at its program's level.
+    expect(s.levels()).toEqual({ 'rh-01': 50, 'rh-02': 50, 'rh-03': 50, 'pe-01': 30, 'pe-02': 30 });
+    expect(agent.states.at(-1)).toEqual({
+      at: new Date(agent.wall.now()).toISOString(),
+      configVersion: 1,
+      modules: { lighting: { state: 'running' } },
+    });
   });
 
   it('combines its overrides with the commands’: the last issued wins, and only the cloud removes its own', async () => {

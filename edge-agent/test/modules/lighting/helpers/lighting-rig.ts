@@ -6,6 +6,7 @@ import {
   TOPICS,
   type Clock,
   type CommandResultPayload,
+  type ReportedStatePayload,
   type Severity,
   type TelemetryPayload,
   type TimerHandle,
@@ -166,6 +167,8 @@ export interface LightingAgent {
   readonly db: Database;
   readonly wall: WallClock;
   readonly lines: Record<string, unknown>[];
+  /** The reported states the runtime published (what the link would send), oldest first. */
+  readonly states: ReportedStatePayload[];
   lighting(): LightingRuntime;
   /** Requests the driver made on the in-memory line (`write 1 0=60`…), with their time. */
   requests(): { readonly at: number; readonly text: string }[];
@@ -260,6 +263,7 @@ export async function startAgent(
     maxAgeMs: 365 * 86_400_000,
     log,
   });
+  const states: ReportedStatePayload[] = [];
   const runtime = new AgentRuntime({
     config,
     registry,
@@ -267,7 +271,7 @@ export async function startAgent(
     outbox,
     clock: wall,
     log,
-    publishState: () => undefined,
+    publishState: (state) => states.push(state),
   });
   await runtime.start();
   const lighting = () => {
@@ -282,6 +286,7 @@ export async function startAgent(
     db,
     wall,
     lines,
+    states,
     lighting,
     requests: () => clients.flatMap((c) => c.requests),
     status: () => runtime.host.status()['lighting'],

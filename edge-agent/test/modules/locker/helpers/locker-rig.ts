@@ -6,6 +6,7 @@ import {
   TOPICS,
   type CommandResultPayload,
   type CredentialSetPayload,
+  type ReportedStatePayload,
   type TelemetryPayload,
   type LockerEventType,
   type Severity,
@@ -126,6 +127,8 @@ export interface RigAgent {
   readonly outbox: Outbox;
   /** Its log lines, parsed. */
   readonly lines: Record<string, unknown>[];
+  /** The reported states the runtime published (what the link would send), oldest first. */
+  readonly states: ReportedStatePayload[];
   /** The module's desk, where terminals hand codes. */
   readonly desk: PickupDesk;
   status(): ModuleStatus | undefined;
@@ -206,6 +209,7 @@ export async function startAgent(sim: Sim, options: AgentOptions = {}): Promise<
   const db = openAgentDb(options.dbPath ?? ':memory:');
   const { log, lines } = captureLog();
   const outbox = new Outbox(db, { clock, maxRecords: 100_000, maxAgeMs: 30 * 86_400_000, log });
+  const states: ReportedStatePayload[] = [];
   const runtime = new AgentRuntime({
     config,
     registry,
@@ -213,7 +217,7 @@ export async function startAgent(sim: Sim, options: AgentOptions = {}): Promise<
     outbox,
     clock,
     log,
-    publishState: () => undefined,
+    publishState: (state) => states.push(state),
   });
   await runtime.start();
   const { desk } = seam;
@@ -225,6 +229,7 @@ export async function startAgent(sim: Sim, options: AgentOptions = {}): Promise<
     db,
     outbox,
     lines,
+    states,
     desk,
     status: () => runtime.host.status()['locker'],
     events(): SentEvent[] {

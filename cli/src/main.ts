@@ -1,35 +1,49 @@
 import { HameauError } from '@hameau/protocol';
-import { accountCommand } from './commands/account.js';
-import { agentCommand } from './commands/agent.js';
-import { apiCommand } from './commands/api.js';
-import { brokerCommand } from './commands/broker.js';
-import { deviceCommand } from './commands/device.js';
-import { simLightingCommand } from './commands/sim-lighting.js';
-import { startCommand } from './commands/start.js';
-import { userCommand } from './commands/user.js';
-import { simMain } from '@hameau/firmware-sim';
 import type { CliIo, ExitCode } from './io.js';
 
+// Each command's module is imported when that command runs, not before: `hameau agent` on a
+// site's box would otherwise load the API, the broker and the simulators too, about 47 MB of
+// RSS it never uses (docs/benchmarks.md, bench:agent).
 const COMMANDS: Record<
   string,
   { summary: string; run: (argv: readonly string[], io: CliIo) => Promise<ExitCode> }
 > = {
   start: {
     summary: 'run the demo town: broker, API, simulated devices and an agent per site',
-    run: startCommand,
+    run: async (argv, io) => (await import('./commands/start.js')).startCommand(argv, io),
   },
-  broker: { summary: 'run the MQTT broker (configured by HAMEAU_* variables)', run: brokerCommand },
-  device: { summary: 'add, list or remove device identities in the registry', run: deviceCommand },
-  account: { summary: 'add a cloud or observer service account', run: accountCommand },
-  user: { summary: 'add, list or disable console users, reset a password', run: userCommand },
-  api: { summary: 'run the cloud API (HAMEAU_API_*, DATABASE_URL)', run: apiCommand },
-  agent: { summary: "run a site's edge agent (--config site.yaml)", run: agentCommand },
+  broker: {
+    summary: 'run the MQTT broker (configured by HAMEAU_* variables)',
+    run: async (argv, io) => (await import('./commands/broker.js')).brokerCommand(argv, io),
+  },
+  device: {
+    summary: 'add, list or remove device identities in the registry',
+    run: async (argv, io) => (await import('./commands/device.js')).deviceCommand(argv, io),
+  },
+  account: {
+    summary: 'add a cloud or observer service account',
+    run: async (argv, io) => (await import('./commands/account.js')).accountCommand(argv, io),
+  },
+  user: {
+    summary: 'add, list or disable console users, reset a password',
+    run: async (argv, io) => (await import('./commands/user.js')).userCommand(argv, io),
+  },
+  api: {
+    summary: 'run the cloud API (HAMEAU_API_*, DATABASE_URL)',
+    run: async (argv, io) => (await import('./commands/api.js')).apiCommand(argv, io),
+  },
+  agent: {
+    summary: "run a site's edge agent (--config site.yaml)",
+    run: async (argv, io) => (await import('./commands/agent.js')).agentCommand(argv, io),
+  },
   sim: {
     summary:
       'run device simulators from a scenario file; `sim lighting`: a year of street lighting',
     // `sim lighting` is the cli's own; everything else is firmware-sim's.
-    run: (argv, io) =>
-      argv[0] === 'lighting' ? simLightingCommand(argv.slice(1), io) : simMain(argv, io),
+    run: async (argv, io) =>
+      argv[0] === 'lighting'
+        ? (await import('./commands/sim-lighting.js')).simLightingCommand(argv.slice(1), io)
+        : (await import('@hameau/firmware-sim')).simMain(argv, io),
   },
 };
 

@@ -16,6 +16,25 @@ function clockTicks(): number {
 }
 
 /**
+ * User + system CPU ticks from `/proc/<pid>/stat` (fields 14 and 15, proc(5)). The command name
+ * (field 2) is in parentheses and may hold spaces or parentheses itself, so fields are counted
+ * from after its last `)`. Null when the text is not a stat line.
+ */
+export function statCpuTicks(stat: string): number | null {
+  const close = stat.lastIndexOf(')');
+  if (close === -1) return null;
+  // After ") " comes field 3 (state): utime is the 12th field from there, stime the 13th.
+  const fields = stat
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/);
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  if (!Number.isSafeInteger(utime) || !Number.isSafeInteger(stime)) return null;
+  return utime + stime;
+}
+
+/**
  * CPU seconds (user + system, all threads) another process has used so far, read from
  * `/proc/<pid>/stat`; null where that is not readable (not Linux, or not our process). It works
  * the same for a forked Node broker and for the system's mosquitto, so the two compare.
@@ -27,12 +46,8 @@ export function processCpuSeconds(pid: number): number | null {
   } catch {
     return null;
   }
-  // The command name (field 2) is in parentheses and may hold spaces; fields count from after it.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  if (!Number.isFinite(utime) || !Number.isFinite(stime)) return null;
-  return (utime + stime) / clockTicks();
+  const ticks = statCpuTicks(stat);
+  return ticks === null ? null : ticks / clockTicks();
 }
 
 /** Measures the share of one core a process used between `start()` and `stop()`. */

@@ -28,6 +28,7 @@ export * from './devices/meters/meter-snapshot.js';
 export * from './devices/meters/register-encoding.js';
 export * from './devices/meters/meter-model.js';
 export * from './devices/meters/models/meter-models.js';
+export * from './devices/meters/models/agent-meter-models.js';
 export * from './devices/meters/models/sdm630.js';
 export * from './devices/meters/models/sdm120.js';
 export * from './devices/meters/models/em24.js';

@@ -2,6 +2,8 @@
 // loader and checks as a town's file (JSON is YAML). Every setting not named here is the
 // agent's default, so the figures are those of a box configured as the docs describe it.
 
+import { agentMeterModel } from '@hameau/firmware-sim';
+
 /** Where the measured agent finds the cloud and each simulated device. */
 export interface TownPorts {
   readonly mqttUrl: string;
@@ -44,14 +46,6 @@ export const DEVICE_OF: Readonly<Record<AgentVariant, string>> = {
 };
 /** The file beside site.yaml that holds the agent's MQTT password. */
 export const PASSWORD_FILE = 'mqtt-password';
-
-/** The agent's name for each simulated meter model (the metering module's register maps). */
-const AGENT_MODELS: Readonly<Record<string, string>> = {
-  sdm630: 'eastron-sdm630',
-  sdm120: 'eastron-sdm120',
-  em24: 'carlo-gavazzi-em24',
-  iem3000: 'schneider-iem3000',
-};
 
 /** The lock boards' boxes: three locks a board, sizes in turn. */
 const LOCKS_PER_BOARD = 3;
@@ -114,7 +108,7 @@ function fullModules(town: TownPorts, kioskPort: number): Record<string, unknown
         port: p.port,
         meters: p.meters.map((m) => ({
           id: m.id,
-          model: AGENT_MODELS[m.model] ?? m.model,
+          model: agentMeterModel(m.model),
           unitId: m.unitId,
         })),
       })),

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { freePort } from '../locker/free-port.js';
+import { freePort } from '../free-port.js';
 import { AgentProcess, type AgentExit, type AgentLogLine } from './agent-process.js';
 import { agentSite, BENCH_SITE, DEVICE_OF, type AgentVariant } from './agent-site.js';
 import { summarizeIdle, type IdleSummary } from './idle-summary.js';

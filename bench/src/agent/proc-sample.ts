@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { statCpuTicks } from '../process-cpu.js';
 
 /** What one look at `/proc/<pid>` says about another process. */
 export interface ProcSample {
@@ -31,25 +32,6 @@ export function statusKbField(status: string, field: string): number | null {
 export function statusNumberField(status: string, field: string): number | null {
   const match = new RegExp(`^${field}:\\s*(\\d+)\\s*$`, 'm').exec(status);
   return match?.[1] === undefined ? null : Number(match[1]);
-}
-
-/**
- * User + system CPU ticks from `/proc/<pid>/stat` (fields 14 and 15, proc(5)). The command name
- * (field 2) is in parentheses and may hold spaces or parentheses itself, so fields are counted
- * from after its last `)`. Null when the text is not a stat line.
- */
-export function statCpuTicks(stat: string): number | null {
-  const close = stat.lastIndexOf(')');
-  if (close === -1) return null;
-  // After ") " comes field 3 (state): utime is the 12th field from there, stime the 13th.
-  const fields = stat
-    .slice(close + 1)
-    .trim()
-    .split(/\s+/);
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  if (!Number.isSafeInteger(utime) || !Number.isSafeInteger(stime)) return null;
-  return utime + stime;
 }
 
 /** Parses the two files read at the same moment into one sample; null if either is unusable. */

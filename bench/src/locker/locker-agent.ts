@@ -10,7 +10,7 @@ import { addressOf, BAUD, LOCKS_PER_BOARD } from './bench-bank.js';
 import type { Login } from '../cloud-child.js';
 import { LOCKER_DEVICE, SITE } from './cloud-contract.js';
 import { BoxStates } from './box-states.js';
-import { freePort } from './free-port.js';
+import { freePort } from '../free-port.js';
 
 /**
  * The remote-unlock caps of the bench's bank: the most the locker config accepts, in place of

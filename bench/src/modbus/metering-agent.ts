@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { RunningAgent } from '@hameau/edge-agent';
 import { TOPICS } from '@hameau/protocol';
-import { freePort } from '../locker/free-port.js';
+import { freePort } from '../free-port.js';
 import { startSiteAgent, stopSiteAgent } from '../site-agent.js';
 
 /** One `meter-health` report of one meter, as the agent wrote it to its outbox. */

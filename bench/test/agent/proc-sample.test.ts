@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  parseProcSample,
-  statCpuTicks,
-  statusKbField,
-  statusNumberField,
-} from '../../src/agent/proc-sample.js';
+import { parseProcSample, statusKbField, statusNumberField } from '../../src/agent/proc-sample.js';
+import { statCpuTicks } from '../../src/process-cpu.js';
 
 /** A node process's /proc/<pid>/status, cut to the lines around what is read. */
 const STATUS = `Name:\tnode

@@ -71,11 +71,6 @@ export async function freePortOn(host: string): Promise<number> {
   return port;
 }
 
-/** Whether a server could listen on `host:port` now. */
-export async function isPortFree(host: string, port: number): Promise<boolean> {
-  return (await tryListen(host, port)) === null;
-}
-
 /** Listens and closes at once; the error code when it could not listen, else null. */
 function tryListen(host: string, port: number): Promise<string | null> {
   const server = createServer();

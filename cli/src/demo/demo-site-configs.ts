@@ -1,3 +1,4 @@
+import { agentMeterModel } from '@hameau/firmware-sim';
 import { demoLightingOffline } from './demo-lighting-program.js';
 import { demoLightingWiring } from './demo-lighting-section.js';
 import type { DemoDevices } from './demo-scenario.js';
@@ -10,14 +11,6 @@ export interface DemoSiteConfig {
   readonly kind: 'locker' | 'meters' | 'lighting';
   readonly body: Readonly<Record<string, unknown>>;
 }
-
-/** The edge agent's name for each simulated meter model. */
-const AGENT_MODELS: Readonly<Record<string, string>> = {
-  sdm630: 'eastron-sdm630',
-  sdm120: 'eastron-sdm120',
-  em24: 'carlo-gavazzi-em24',
-  iem3000: 'schneider-iem3000',
-};
 
 /** The file beside each site.yaml that holds its MQTT password (mode 0600). */
 export const PASSWORD_FILE = 'mqtt-password';
@@ -78,7 +71,7 @@ export function demoSiteConfigs(deps: {
             port: p.port,
             meters: p.meters.map((m) => ({
               id: m.id,
-              model: AGENT_MODELS[m.model.model] ?? m.model.model,
+              model: agentMeterModel(m.model.model),
               unitId: m.unitId,
               intervalMs: DEMO_METERING.intervalMs,
             })),

@@ -219,28 +219,27 @@ const SavingsFigures = {
   savingsPct: z.number().nullable().describe('Null when the baseline is 0'),
 };
 
+/** A zone's figures for one night, whole or so far. */
+const ZoneNightFigures = {
+  site: z.string(),
+  device: z.string(),
+  zone: z.string(),
+  energyWh: z.number(),
+  baselineWh: z.number(),
+  savingsPct: z.number(),
+  litHours: z.number(),
+};
+
 const ZoneNightView = z
   .object({
-    site: z.string(),
-    device: z.string(),
-    zone: z.string(),
-    energyWh: z.number(),
-    baselineWh: z.number(),
-    savingsPct: z.number(),
-    litHours: z.number(),
+    ...ZoneNightFigures,
     minLevel: z.number().int().nullable().describe('The lowest lit level; null if never lit'),
   })
   .strict();
 
 const ZoneTonightView = z
   .object({
-    site: z.string(),
-    device: z.string(),
-    zone: z.string(),
-    energyWh: z.number(),
-    baselineWh: z.number(),
-    savingsPct: z.number(),
-    litHours: z.number(),
+    ...ZoneNightFigures,
     minLevel: z.number().int().nullable().describe('The lowest level so far'),
     coveredHours: z.number().describe('Hours of the night so far its controller ran'),
     at: IsoTime.describe("The report's time, by the controller's clock"),
@@ -306,15 +305,9 @@ function zoneNightView(n: ZoneNight): z.output<typeof ZoneNightView> {
 }
 
 function zoneTonightView(t: ZoneTonight): z.output<typeof ZoneTonightView> {
+  // The night so far carries every figure of a summary, rounded alike.
   return {
-    site: t.site,
-    device: t.device,
-    zone: t.zone,
-    energyWh: round(t.energyWh, 1),
-    baselineWh: round(t.baselineWh, 1),
-    savingsPct: round(t.savingsPct, 1),
-    litHours: round(t.litHours, 2),
-    minLevel: t.minLevel,
+    ...zoneNightView(t),
     coveredHours: round(t.coveredHours, 2),
     at: isoTime(t.at),
   };

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { upsertUnlessLater } from './upsert-unless-later.js';
 import type { Schema } from '../storage/schema.js';
 import type {
   LightingNightsTable,
@@ -71,16 +72,8 @@ export const lightingStore = {
       seq: l.seq,
       received_at: l.receivedAt,
     };
-    await db
-      .insertInto('lighting_zone_levels')
-      .values({ site_id: l.site, device_id: l.device, zone_id: l.zone, ...values })
-      .onConflict((oc) =>
-        oc
-          .columns(['site_id', 'device_id', 'zone_id'])
-          .doUpdateSet(values)
-          .where('lighting_zone_levels.seq', '<', l.seq),
-      )
-      .execute();
+    const key = { site_id: l.site, device_id: l.device, zone_id: l.zone };
+    await upsertUnlessLater(db, 'lighting_zone_levels', key, values);
   },
 
   /** A controller's zones' levels, by zone id. */
@@ -97,25 +90,9 @@ export const lightingStore = {
 
   /** Stores a night summary; a summary of the same night sent again later replaces it. */
   async upsertNight(db: Kysely<Schema>, n: ZoneNight): Promise<void> {
-    const values = {
-      energy_wh: n.energyWh,
-      baseline_wh: n.baselineWh,
-      savings_pct: n.savingsPct,
-      lit_hours: n.litHours,
-      min_level: n.minLevel,
-      seq: n.seq,
-      received_at: n.receivedAt,
-    };
-    await db
-      .insertInto('lighting_nights')
-      .values({ site_id: n.site, device_id: n.device, zone_id: n.zone, night: n.night, ...values })
-      .onConflict((oc) =>
-        oc
-          .columns(['site_id', 'device_id', 'zone_id', 'night'])
-          .doUpdateSet(values)
-          .where('lighting_nights.seq', '<', n.seq),
-      )
-      .execute();
+    const values = { ...figureColumns(n), seq: n.seq, received_at: n.receivedAt };
+    const key = { site_id: n.site, device_id: n.device, zone_id: n.zone, night: n.night };
+    await upsertUnlessLater(db, 'lighting_nights', key, values);
   },
 
   /** The summaries of the nights `from` to `to` (both included), optionally of one site. */
@@ -144,26 +121,14 @@ export const lightingStore = {
       night: t.night,
       since: t.since,
       until: t.until,
-      energy_wh: t.energyWh,
-      baseline_wh: t.baselineWh,
-      savings_pct: t.savingsPct,
-      lit_hours: t.litHours,
-      min_level: t.minLevel,
+      ...figureColumns(t),
       covered_hours: t.coveredHours,
       at: t.at,
       seq: t.seq,
       received_at: t.receivedAt,
     };
-    await db
-      .insertInto('lighting_tonight')
-      .values({ site_id: t.site, device_id: t.device, zone_id: t.zone, ...values })
-      .onConflict((oc) =>
-        oc
-          .columns(['site_id', 'device_id', 'zone_id'])
-          .doUpdateSet(values)
-          .where('lighting_tonight.seq', '<', t.seq),
-      )
-      .execute();
+    const key = { site_id: t.site, device_id: t.device, zone_id: t.zone };
+    await upsertUnlessLater(db, 'lighting_tonight', key, values);
   },
 
   /**
@@ -221,11 +186,7 @@ function nightFromRow(r: Selectable<LightingNightsTable>): ZoneNight {
     device: r.device_id,
     zone: r.zone_id,
     night: r.night,
-    energyWh: r.energy_wh,
-    baselineWh: r.baseline_wh,
-    savingsPct: r.savings_pct,
-    litHours: r.lit_hours,
-    minLevel: r.min_level,
+    ...figuresFromRow(r),
     seq: r.seq,
     receivedAt: r.received_at,
   };
@@ -239,14 +200,40 @@ function tonightFromRow(r: Selectable<LightingTonightTable>): ZoneTonight {
     night: r.night,
     since: r.since,
     until: r.until,
+    ...figuresFromRow(r),
+    coveredHours: r.covered_hours,
+    at: r.at,
+    seq: r.seq,
+    receivedAt: r.received_at,
+  };
+}
+
+/** A zone's figures for a night, whole or so far: what a summary and tonight's row share. */
+type NightFigures = Pick<
+  ZoneNight,
+  'energyWh' | 'baselineWh' | 'savingsPct' | 'litHours' | 'minLevel'
+>;
+type NightFigureColumns = Pick<
+  LightingNightsTable,
+  'energy_wh' | 'baseline_wh' | 'savings_pct' | 'lit_hours' | 'min_level'
+>;
+
+function figureColumns(f: NightFigures): NightFigureColumns {
+  return {
+    energy_wh: f.energyWh,
+    baseline_wh: f.baselineWh,
+    savings_pct: f.savingsPct,
+    lit_hours: f.litHours,
+    min_level: f.minLevel,
+  };
+}
+
+function figuresFromRow(r: NightFigureColumns): NightFigures {
+  return {
     energyWh: r.energy_wh,
     baselineWh: r.baseline_wh,
     savingsPct: r.savings_pct,
     litHours: r.lit_hours,
     minLevel: r.min_level,
-    coveredHours: r.covered_hours,
-    at: r.at,
-    seq: r.seq,
-    receivedAt: r.received_at,
   };
 }

@@ -10,6 +10,7 @@ import { LIGHTING_EVENT_TYPES } from '../lighting/lighting-events.js';
 import type { LightingReportService } from '../lighting/lighting-report-service.js';
 import { lightingSectionOf } from '../lighting/lighting-section.js';
 import type { ZoneLevel } from '../lighting/lighting-store.js';
+import { zoneNamesOf } from '../lighting/zone-names.js';
 import type { Schema } from '../storage/schema.js';
 import { round } from '../energy/energy-schemas.js';
 import { defineSection } from './feed-section.js';
@@ -158,16 +159,7 @@ async function zoneNames(
   db: Kysely<Schema>,
   key: { readonly site: string; readonly device: string },
 ): Promise<Map<string, string>> {
-  const names = new Map<string, string>();
-  const section = lightingSectionOf((await deviceConfigStore.latest(db, key))?.config);
-  const zones = section?.zones;
-  if (!Array.isArray(zones)) return names;
-  for (const zone of zones as unknown[]) {
-    if (typeof zone !== 'object' || zone === null) continue;
-    const { id, name } = zone as { id?: unknown; name?: unknown };
-    if (typeof id === 'string' && typeof name === 'string') names.set(id, name);
-  }
-  return names;
+  return zoneNamesOf(lightingSectionOf((await deviceConfigStore.latest(db, key))?.config));
 }
 
 /** Which stage of the trace decided, by mode (docs/lighting.md, "Reason trace"). */

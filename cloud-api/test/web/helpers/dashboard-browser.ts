@@ -1,6 +1,11 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import {
+  pageContrasts,
+  type TextContrast,
+} from '../../../../edge-agent/test/modules/locker/kiosk/helpers/page-contrast.js';
+import { recordPageProblems } from '../../../../edge-agent/test/modules/locker/kiosk/helpers/page-problems.js';
 
 // Debian's Chromium through playwright-core for the web pages the API serves: a fresh context
 // per tab, and every console error (CSP violations and failed loads among them), uncaught
@@ -55,13 +60,7 @@ export async function openTab(
   context.setDefaultTimeout(ACTION_TIMEOUT_MS);
   const problems: string[] = [];
   const page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() !== 'error') return;
-    const { url: where } = message.location();
-    problems.push(`console error: ${message.text()}${where === '' ? '' : ` (${where})`}`);
-  });
-  page.on('pageerror', (error) => problems.push(`uncaught exception: ${error.message}`));
-  page.on('crash', () => problems.push('the page crashed (its Chromium renderer died)'));
+  recordPageProblems(page, problems);
   await page.goto(url);
   return {
     page,
@@ -81,34 +80,16 @@ export async function snap(page: Page, name: string): Promise<void> {
 }
 
 /** WCAG 2 contrast of every visible text of the page against its (first opaque) background. */
-export function contrasts(page: Page): Promise<{ what: string; ratio: number }[]> {
-  return page.evaluate<{ what: string; ratio: number }[]>(`(() => {
-    const parse = (css) => {
-      const parts = css.match(/rgba?\\(([^)]+)\\)/)[1].split(/[\\s,/]+/).filter(Boolean).map(Number);
-      return { r: parts[0], g: parts[1], b: parts[2], a: parts[3] ?? 1 };
-    };
-    const channel = (v) => {
-      const s = v / 255;
-      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-    };
-    const luminance = (c) => 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b);
-    const background = (el) => {
-      for (let e = el; e !== null; e = e.parentElement) {
-        const c = parse(getComputedStyle(e).backgroundColor);
-        if (c.a > 0) return c;
-      }
-      return { r: 255, g: 255, b: 255, a: 1 };
-    };
-    const found = [];
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+export function contrasts(page: Page): Promise<TextContrast[]> {
+  return pageContrasts(
+    page,
+    `const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
       const el = node.parentElement;
       const text = node.textContent.trim();
       if (text === '' || el === null || el.closest('[hidden], .visually-hidden, noscript, .skip') !== null) continue;
       if (el.getClientRects().length === 0) continue;
-      const [hi, lo] = [luminance(parse(getComputedStyle(el).color)), luminance(background(el))].sort((a, b) => b - a);
-      found.push({ what: (el.id || el.className || el.tagName) + ': ' + text.slice(0, 30), ratio: (hi + 0.05) / (lo + 0.05) });
-    }
-    return found;
-  })()`);
+      found.push({ what: (el.id || el.className || el.tagName) + ': ' + text.slice(0, 30), ratio: contrastOf(el) });
+    }`,
+  );
 }

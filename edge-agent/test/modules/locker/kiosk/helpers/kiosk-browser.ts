@@ -6,6 +6,7 @@ import {
   type Page,
   type Request,
 } from 'playwright-core';
+import { recordPageProblems } from './page-problems.js';
 
 // Debian's Chromium through playwright-core, for the kiosk page tests: one browser per test file,
 // a fresh context (cookies, storage, viewport) per tab, and every console error, uncaught
@@ -131,21 +132,10 @@ export class KioskTab {
     this.page = page;
     this.#browser = browser;
     this.#context = context;
-    page.on('console', (message) => {
-      if (message.type() !== 'error') return;
-      // Where it came from: for a failed load, the text alone does not name the resource.
-      const { url } = message.location();
-      this.problems.push(`console error: ${message.text()}${url === '' ? '' : ` (${url})`}`);
-    });
-    page.on('pageerror', (error) => {
-      this.problems.push(`uncaught exception: ${error.message}`);
-    });
+    recordPageProblems(page, this.problems);
     page.on('request', (request) => this.#inFlight.add(request));
     page.on('requestfinished', (request) => this.#inFlight.delete(request));
     page.on('requestfailed', (request) => this.#inFlight.delete(request));
-    page.on('crash', () => {
-      this.problems.push('the page crashed (its Chromium renderer died)');
-    });
     browser.on('disconnected', this.#onDisconnect);
   }
 

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
+import { pageContrasts, type TextContrast } from './page-contrast.js';
 
 // What the kiosk tests read off the page. Actions go through role queries (`getByRole`), as a
 // person or a screen reader finds the keys; reads that need several values at one instant, or
@@ -62,34 +63,16 @@ export function view(page: Page): Promise<KioskView> {
 }
 
 /** Contrast ratios (WCAG 2) of every visible, enabled text of the page against its background. */
-export function contrasts(page: Page): Promise<{ what: string; ratio: number }[]> {
-  return page.evaluate<{ what: string; ratio: number }[]>(`(() => {
-    const parse = (css) => {
-      const parts = css.match(/rgba?\\(([^)]+)\\)/)[1].split(/[\\s,/]+/).filter(Boolean).map(Number);
-      return { r: parts[0], g: parts[1], b: parts[2], a: parts[3] ?? 1 };
-    };
-    const channel = (v) => {
-      const s = v / 255;
-      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-    };
-    const luminance = (c) => 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b);
-    const background = (el) => {
-      for (let e = el; e !== null; e = e.parentElement) {
-        const c = parse(getComputedStyle(e).backgroundColor);
-        if (c.a > 0) return c;
-      }
-      return { r: 255, g: 255, b: 255, a: 1 };
-    };
-    const found = [];
-    for (const el of document.querySelectorAll('h1, button, label, input, p')) {
+export function contrasts(page: Page): Promise<TextContrast[]> {
+  return pageContrasts(
+    page,
+    `for (const el of document.querySelectorAll('h1, button, label, input, p')) {
       if (el.disabled || el.closest('[hidden]') !== null || el.getClientRects().length === 0) continue;
       const text = el instanceof HTMLInputElement ? el.value : el.textContent.trim();
       if (text === '') continue;
-      const [hi, lo] = [luminance(parse(getComputedStyle(el).color)), luminance(background(el))].sort((a, b) => b - a);
-      found.push({ what: (el.id || el.className || el.tagName) + ' ' + text.slice(0, 20), ratio: (hi + 0.05) / (lo + 0.05) });
-    }
-    return found;
-  })()`);
+      found.push({ what: (el.id || el.className || el.tagName) + ' ' + text.slice(0, 20), ratio: contrastOf(el) });
+    }`,
+  );
 }
 
 /** Sizes of the touch targets and whether the page scrolls. */

@@ -189,6 +189,18 @@ describe('technician console in Chromium: sign-in, alarm, acknowledgement, remot
       },
     );
     expect(named.status).toBe(200);
+    // The controller runs that version, but it also set a local-only key (the fail-safe level),
+    // which the agent ignores and names in its state, as edge-agent's ConfigApplier does.
+    const { version } = (await named.json()) as { version: number };
+    await client.publishAsync(
+      TOPICS.reportedState.build(LIGHTS),
+      JSON.stringify({
+        at: new Date().toISOString(),
+        configVersion: version,
+        modules: { lighting: { ignoredKeys: ['failsafe'] } },
+      }),
+      { qos: 1, retain: true },
+    );
     return client;
   }
 
@@ -220,6 +232,11 @@ describe('technician console in Chromium: sign-in, alarm, acknowledgement, remot
       .poll(() => p.locator(`tr[data-device="ville/lampes"]`).innerText(), WAIT)
       .toMatch(/ville \/ lampes\s+éclairage\s+En ligne/);
     expect(await row.innerText()).toMatch(/Cartes : OK/);
+    // The lighting controller's state names a local-only key it ignored: a visible warning.
+    await expect
+      .poll(() => p.locator('tr[data-device="ville/lampes"] .ignored-keys').innerText(), WAIT)
+      .toBe('⚠ Config. : clés locales ignorées — lighting.failsafe');
+    expect(await row.locator('.ignored-keys').count()).toBe(0);
     await snap(p, 'console-devices');
     expect(tab.problems).toEqual([]);
   });
@@ -251,6 +268,26 @@ describe('technician console in Chromium: sign-in, alarm, acknowledgement, remot
     // The forced opening itself was an alarm too, and the nav counts both.
     expect(await p.locator('article[data-type="door-forced"]').count()).toBe(1);
     await expect.poll(() => p.locator('#alarm-count').innerText(), WAIT).toBe('2 en cours');
+    // Times are the town's (the API's default zone, Paris), whatever the browser's zone is.
+    expect(await p.locator('#zone').innerText()).toBe('heure de Paris');
+    const browserZone = await p.evaluate<string>(
+      'Intl.DateTimeFormat().resolvedOptions().timeZone',
+    );
+    expect(browserZone).not.toBe('Europe/Paris');
+    const res = await town.http(
+      'GET',
+      `/api/v1/alarms/${(await card.getAttribute('data-alarm')) ?? ''}`,
+      town.adminToken,
+    );
+    const { firstRaisedAt } = (await res.json()) as { firstRaisedAt: string };
+    const inZone = (timeZone: string) =>
+      new Intl.DateTimeFormat('fr-FR', {
+        timeZone,
+        dateStyle: 'short',
+        timeStyle: 'medium',
+      }).format(new Date(firstRaisedAt));
+    expect(text).toContain(`Levée le ${inZone('Europe/Paris')}`);
+    expect(text).not.toContain(inZone(browserZone));
     await snap(p, 'console-alarms');
     expect(tab?.problems).toEqual([]);
   });

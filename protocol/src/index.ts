@@ -12,6 +12,7 @@ export * from './payloads/ingested.js';
 export * from './payloads/locker.js';
 export * from './payloads/status.js';
 export * from './payloads/telemetry.js';
+export * from './payloads/board-polls.js';
 export * from './payloads/weather.js';
 export * from './asyncapi.js';
 export * from './clock.js';

@@ -8,10 +8,11 @@ import type {
 import type { Schema } from '../storage/schema.js';
 import { deviceKeyOf, type ReportedConfig } from './device-config-record.js';
 import { deviceConfigStore } from './device-config-store.js';
+import { ignoredKeysOf, sameIgnoredKeys } from './ignored-keys.js';
 
 /**
  * Records what devices report about their configuration (`…/state`): the version they run and
- * the version they refused, with the reason. Only the last report of each device in a batch is
+ * the version they refused, with the reason, and the local-only keys they ignored. Only the last report of each device in a batch is
  * kept, and a report is written only when it says something new and is not older (by arrival)
  * than the stored one, so the retained report the broker hands over again at every API
  * reconnect, or a batch handed over again, changes nothing. Devices not in the registry are
@@ -58,11 +59,12 @@ export function deviceConfigListener(deps: {
 }
 
 function reportOf(m: IngestedOf<'reportedState'>): ReportedConfig {
-  const { configVersion, rejected, at } = m.payload;
+  const { configVersion, rejected, at, modules } = m.payload;
   return {
     configVersion,
     rejected:
       rejected === undefined ? null : { version: rejected.version, reason: rejected.reason },
+    ignoredKeys: ignoredKeysOf(modules),
     at: Date.parse(at),
     receivedAt: m.receivedAt,
   };
@@ -74,7 +76,8 @@ function same(a: ReportedConfig, b: ReportedConfig): boolean {
     a.configVersion === b.configVersion &&
     a.at === b.at &&
     a.rejected?.version === b.rejected?.version &&
-    a.rejected?.reason === b.rejected?.reason
+    a.rejected?.reason === b.rejected?.reason &&
+    sameIgnoredKeys(a.ignoredKeys, b.ignoredKeys)
   );
 }
 
@@ -97,6 +100,14 @@ function logChange(
     log.warn(
       { ...fields, version: rejected.version, running: after.configVersion },
       'device rejected a desired config',
+    );
+  }
+  const ignored = after.ignoredKeys;
+  if (Object.keys(ignored).length > 0 && !sameIgnoredKeys(before?.ignoredKeys ?? {}, ignored)) {
+    // Key names only: the device never reports the values it ignored.
+    log.warn(
+      { ...fields, version: after.configVersion, ignoredKeys: ignored },
+      'device runs a config whose local-only keys it ignored',
     );
   }
 }

@@ -1,3 +1,5 @@
+import type { IgnoredKeys } from './ignored-keys.js';
+
 /** One version of a device's desired configuration, as the domain works with it. */
 export interface DesiredConfigRecord {
   readonly site: string;
@@ -21,6 +23,11 @@ export interface ReportedConfig {
   /** The desired version it runs; null before it applied any. */
   readonly configVersion: number | null;
   readonly rejected: RejectedConfig | null;
+  /**
+   * The local-only keys the running configuration set and the device ignored, by module
+   * (site.yaml's values run instead); `{}` when none.
+   */
+  readonly ignoredKeys: IgnoredKeys;
   /** The report's time, by the device's clock. */
   readonly at: number;
   /** When the report reached the API, by the cloud clock. */

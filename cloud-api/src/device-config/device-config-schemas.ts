@@ -50,6 +50,13 @@ export const ReportedConfigView = z
       .strict()
       .nullable()
       .describe('A newer version the device refused, with its reason; the previous one runs'),
+    ignoredKeys: z
+      .record(z.string(), z.array(z.string()))
+      .describe(
+        'The local-only keys (wiring, safety caps) the running version set and the device ' +
+          "ignored, by module: `{lighting: ['failsafe']}`; site.yaml's values run instead. " +
+          '`{}` when none',
+      ),
     at: IsoTime.describe("The report's time, by the device's clock"),
   })
   .strict();
@@ -102,5 +109,10 @@ export function deviceConfigView(s: DeviceConfigState): z.output<typeof DeviceCo
 }
 
 function reportedConfigView(r: ReportedConfig): z.output<typeof ReportedConfigView> {
-  return { configVersion: r.configVersion, rejected: r.rejected, at: isoTime(r.at) };
+  return {
+    configVersion: r.configVersion,
+    rejected: r.rejected,
+    ignoredKeys: Object.fromEntries(Object.entries(r.ignoredKeys).map(([m, k]) => [m, [...k]])),
+    at: isoTime(r.at),
+  };
 }

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Schema } from '../storage/schema.js';
 import type { DesiredConfigRecord, ReportedConfig } from './device-config-record.js';
+import { ignoredKeysFromJson } from './ignored-keys.js';
 import type { DeviceConfigReportsTable, DeviceConfigsTable } from './device-config-tables.js';
 
 /** A registered device. */
@@ -151,6 +152,7 @@ export const deviceConfigStore = {
         'r.config_version',
         'r.rejected_version',
         'r.rejected_reason',
+        'r.ignored_keys',
         'r.reported_at',
         'r.received_at',
       ])
@@ -162,7 +164,12 @@ export const deviceConfigStore = {
       report:
         r.reported_at === null || r.received_at === null
           ? null
-          : reportFromRow({ ...r, reported_at: r.reported_at, received_at: r.received_at }),
+          : reportFromRow({
+              ...r,
+              ignored_keys: r.ignored_keys ?? '{}',
+              reported_at: r.reported_at,
+              received_at: r.received_at,
+            }),
     }));
   },
 
@@ -175,6 +182,7 @@ export const deviceConfigStore = {
       config_version: report.configVersion,
       rejected_version: report.rejected?.version ?? null,
       rejected_reason: report.rejected?.reason ?? null,
+      ignored_keys: JSON.stringify(report.ignoredKeys),
       reported_at: report.at,
       received_at: report.receivedAt,
     };
@@ -206,7 +214,12 @@ function recordFromRow(r: Selectable<DeviceConfigsTable>): DesiredConfigRecord {
 function reportFromRow(
   r: Pick<
     Selectable<DeviceConfigReportsTable>,
-    'config_version' | 'rejected_version' | 'rejected_reason' | 'reported_at' | 'received_at'
+    | 'config_version'
+    | 'rejected_version'
+    | 'rejected_reason'
+    | 'ignored_keys'
+    | 'reported_at'
+    | 'received_at'
   >,
 ): ReportedConfig {
   return {
@@ -215,6 +228,7 @@ function reportFromRow(
       r.rejected_version === null
         ? null
         : { version: r.rejected_version, reason: r.rejected_reason ?? '' },
+    ignoredKeys: ignoredKeysFromJson(r.ignored_keys),
     at: r.reported_at,
     receivedAt: r.received_at,
   };

@@ -24,6 +24,8 @@ export interface DeviceConfigReportsTable {
   /** The newer version it refused, with its reason; both null when it refused none. */
   rejected_version: number | null;
   rejected_reason: string | null;
+  /** `{module: [key, …]}` as JSON: the local-only keys the running configuration set, ignored. */
+  ignored_keys: string;
   /** `at` of the report, by the device's clock. */
   reported_at: number;
   /** When the report reached the API, by the cloud clock: what orders reports. */

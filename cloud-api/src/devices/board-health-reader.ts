@@ -1,6 +1,7 @@
 import type { LockerEventType } from '@hameau/protocol';
 import { DERIVED_MEASUREMENTS } from '../ingestion/points/derived-measurements.js';
 import type { TimeSeriesStore } from '../timeseries/time-series-store.js';
+import { readBoardPolls, type BoardPollHealth } from './board-polls-reader.js';
 
 /** The locker module's bank report: stream `locker`, source `bank` (edge-agent locker-module). */
 const BANK_STREAM = 'locker';
@@ -21,6 +22,8 @@ export interface BoardHealth {
   readonly lastChangeAt: number | null;
   /** How many times it went unreachable in the last `EPISODE_WINDOW_MS`. */
   readonly unreachableEpisodes: number;
+  /** Its polls from the latest bank report that carried them; null from older agents. */
+  readonly polls: BoardPollHealth | null;
 }
 
 /** The locker bank's latest report: how many boards it could not reach, and boxes unknown. */
@@ -33,8 +36,9 @@ export interface BankReport {
 /**
  * What the series store knows of a locker agent's boards: its `board-unreachable` and
  * `board-recovered` events (stored as `locker_event` points, the subject `bus/address`) and its
- * bank report. The agent reports no per-board poll time, so a board's freshness is the bank
- * report's: the bank counts unreachable boards at every report.
+ * bank report, and each board's polls (last answer, counts) when its agent sends them. From an
+ * agent that does not, a board's freshness is the bank report's: the bank counts unreachable
+ * boards at every report.
  *
  * A board is unreachable when its newest event says so, unless a later bank report counts no
  * unreachable board at all: a restarted agent forgets which boards it had lost and says nothing
@@ -49,7 +53,7 @@ export async function readBoardHealth(
 ): Promise<{ boards: BoardHealth[]; bank: BankReport | null }> {
   const tags = { site: key.site, device: key.device };
   const events = (type: LockerEventType) => ({ ...tags, type });
-  const [downs, ups, episodes, unreachable, unknownBoxes] = await Promise.all([
+  const [downs, ups, episodes, unreachable, unknownBoxes, polls] = await Promise.all([
     series.latest(DERIVED_MEASUREMENTS.lockerEvent, 'count', events(DOWN)),
     series.latest(DERIVED_MEASUREMENTS.lockerEvent, 'count', events(UP)),
     series.query({
@@ -64,6 +68,7 @@ export async function readBoardHealth(
     }),
     series.latest(BANK_STREAM, 'boards_unreachable', { ...tags, source: BANK_SOURCE }),
     series.latest(BANK_STREAM, 'boxes_unknown', { ...tags, source: BANK_SOURCE }),
+    readBoardPolls(series, key, now),
   ]);
   const bank = bankReport(unreachable[0], unknownBoxes[0]);
 
@@ -74,6 +79,7 @@ export async function readBoardHealth(
   };
   for (const b of known) boards.set(`${b.bus}/${String(b.address)}`, b);
   for (const v of [...downs, ...ups]) add(v.tags.subject);
+  for (const subject of polls.keys()) add(subject);
 
   const timeOf = (list: typeof downs, subject: string) =>
     list.find((v) => v.tags.subject === subject)?.time ?? null;
@@ -89,6 +95,7 @@ export async function readBoardHealth(
       reachable: reachableOf(down, up, bank),
       lastChangeAt,
       unreachableEpisodes: counted.get(subject) ?? 0,
+      polls: polls.get(subject) ?? null,
     };
   });
   health.sort((a, b) => a.bus.localeCompare(b.bus) || a.address - b.address);

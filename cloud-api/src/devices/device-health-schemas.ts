@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { DeviceId, DeviceKind, SiteId } from '@hameau/protocol';
+import { BoardPollErrorKind, DeviceId, DeviceKind, SiteId } from '@hameau/protocol';
 import { apiSchemas } from '../http/api-schemas.js';
 import { IsoTime, isoTime, isoTimeOrNull } from '../http/common-schemas.js';
-import { EPISODE_WINDOW_MS } from './board-health-reader.js';
+import { EPISODE_WINDOW_MS, type BoardHealth } from './board-health-reader.js';
+import { POLLS_WINDOW_MS } from './board-polls-reader.js';
 import type { DeviceHealth } from './device-health.js';
 import type { DeviceRecord } from './device-store.js';
 
@@ -48,6 +49,24 @@ const MeterHealthView = z
   })
   .strict();
 
+const BoardPollsView = z
+  .object({
+    reportedAt: IsoTime.describe('The bank report that carried them'),
+    lastOkAt: IsoTime.nullable().describe(
+      'When the board last answered a status poll; null: no report says it ever did',
+    ),
+    ok: Count.describe('Polls answered since the agent started'),
+    failed: Count.describe('Polls not answered after the retries, since the agent started'),
+    failureRatio: z.number().nullable().describe('failed / (ok + failed); null before any poll'),
+    lastError: BoardPollErrorKind.nullable().describe(
+      'Why the last failed poll failed; null when none has since the agent started',
+    ),
+  })
+  .strict()
+  .describe(
+    `The board's polls from its bank's latest report in the last ${POLLS_WINDOW_MS / 3_600_000} hours; null from agents that do not report them`,
+  );
+
 const BoardHealthView = z
   .object({
     bus: z.string(),
@@ -59,6 +78,7 @@ const BoardHealthView = z
       .int()
       .min(0)
       .describe(`Times it went unreachable in the last ${EPISODE_WINDOW_MS / 3_600_000} hours`),
+    polls: BoardPollsView.nullable(),
   })
   .strict();
 
@@ -103,7 +123,19 @@ export function deviceHealthView(
         errors: { ...m.report.errors },
       },
     })),
-    boards: health.boards.map((b) => ({ ...b, lastChangeAt: isoTimeOrNull(b.lastChangeAt) })),
+    boards: health.boards.map(boardView),
     bank: health.bank && { ...health.bank, reportedAt: isoTime(health.bank.reportedAt) },
+  };
+}
+
+function boardView(b: BoardHealth): z.output<typeof BoardHealthView> {
+  return {
+    ...b,
+    lastChangeAt: isoTimeOrNull(b.lastChangeAt),
+    polls: b.polls && {
+      ...b.polls,
+      reportedAt: isoTime(b.polls.reportedAt),
+      lastOkAt: isoTimeOrNull(b.polls.lastOkAt),
+    },
   };
 }

@@ -11,6 +11,7 @@ import type { IngestionHub } from './ingestion-hub.js';
 import type { JournalEntry } from './ingest-journal.js';
 import { LogThrottle } from './log-throttle.js';
 import { eventToPoint } from './points/event-point.js';
+import { lockerBoardPoints } from './points/locker-board-point.js';
 import { statusChangePoints } from './points/status-changes.js';
 import { SeqLedger } from './seq-ledger.js';
 
@@ -119,7 +120,7 @@ export class IngestPipeline {
         if (message.kind === 'telemetry') {
           const point = this.#pointOf(message, rejected);
           if (point === null) continue;
-          points.push(point);
+          points.push(point, ...lockerBoardPoints(message));
         } else if (message.kind === 'event') {
           const point = this.#eventPointOf(message);
           if (point !== null) points.push(point);

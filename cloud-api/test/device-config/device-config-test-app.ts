@@ -31,6 +31,7 @@ export interface ConfigJson {
   reported: {
     configVersion: number | null;
     rejected: { version: number; reason: string } | null;
+    ignoredKeys: Record<string, string[]>;
     at: string;
   } | null;
   inSync: boolean;
@@ -70,6 +71,8 @@ export interface ConfigTestApp {
       configVersion: number | null;
       rejected?: { version: number; reason: string };
       at?: string;
+      /** Each module's state; a locker with 12 boxes when left out. */
+      modules?: Record<string, Record<string, unknown>>;
     },
     key?: Key,
   ) => IngestedMessage;
@@ -133,7 +136,7 @@ export async function createConfigTestApp(
         at: state.at ?? new Date(t.clock.now()).toISOString(),
         configVersion: state.configVersion,
         ...(state.rejected && { rejected: state.rejected }),
-        modules: { locker: { boxes: 12 } },
+        modules: state.modules ?? { locker: { boxes: 12 } },
       });
       return { ...key, receivedAt: t.clock.now(), kind: 'reportedState', payload };
     },

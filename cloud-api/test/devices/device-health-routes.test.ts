@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventPayload, ManualClock, TelemetryPayload } from '@hameau/protocol';
+import { EventPayload, ManualClock, TelemetryPayload, type BoardPolls } from '@hameau/protocol';
 import { deviceStatusStore, NO_STATUS } from '../../src/devices/device-status-store.js';
+import { lockerBoardPoints } from '../../src/ingestion/points/locker-board-point.js';
 import { lockerEventToPoint } from '../../src/ingestion/points/locker-event-point.js';
 import { InfluxStore } from '../../src/timeseries/influx-store.js';
 import type { Point } from '../../src/timeseries/point.js';
@@ -15,6 +16,8 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const METERS = { site: 'mairie', device: 'compteurs' };
 const LOCKERS = { site: 'gare', device: 'consigne' };
+/** A locker bank whose agent reports its boards' polls. */
+const POLLED = { site: 'gare', device: 'consigne-est' };
 
 interface HealthJson {
   kind: string;
@@ -29,6 +32,7 @@ interface HealthJson {
     reachable: boolean | null;
     lastChangeAt: string | null;
     unreachableEpisodes: number;
+    polls: Record<string, unknown> | null;
   }[];
   bank: { reportedAt: string; boardsUnreachable: number | null; boxesUnknown: number | null };
 }
@@ -105,11 +109,12 @@ describe.each(SETUPS)(
       type: 'board-unreachable' | 'board-recovered',
       board: string,
       at: number,
+      key: { site: string; device: string } = LOCKERS,
     ) => {
       const address = Number(board.split('/')[1]);
       const point = lockerEventToPoint({
         kind: 'event',
-        ...LOCKERS,
+        ...key,
         type,
         receivedAt: at,
         payload: EventPayload.parse({
@@ -166,6 +171,7 @@ describe.each(SETUPS)(
       for (const [key, kind] of [
         [METERS, 'meters'],
         [LOCKERS, 'locker'],
+        [POLLED, 'locker'],
       ] as const) {
         await t.app.hameau.devices.create({ ...key, kind }, 'test');
       }
@@ -283,6 +289,7 @@ describe.each(SETUPS)(
           reachable: false,
           lastChangeAt: new Date(now - 30 * HOUR).toISOString(),
           unreachableEpisodes: 0,
+          polls: null,
         },
         {
           bus: 'main',
@@ -290,6 +297,7 @@ describe.each(SETUPS)(
           reachable: true,
           lastChangeAt: new Date(now - 3 * HOUR + 10 * MINUTE).toISOString(),
           unreachableEpisodes: 1,
+          polls: null,
         },
         {
           bus: 'main',
@@ -297,6 +305,7 @@ describe.each(SETUPS)(
           reachable: false,
           lastChangeAt: new Date(now - 10 * MINUTE).toISOString(),
           unreachableEpisodes: 2,
+          polls: null,
         },
       ]);
       // The locker device reported a meter too (a box may run several modules).
@@ -350,6 +359,122 @@ describe.each(SETUPS)(
       expect(lost.boards.find((b) => b.address === 2)).toMatchObject({
         reachable: false,
         unreachableEpisodes: 1,
+      });
+    });
+
+    it("gives each board's last answered poll and failure ratio from bank reports that carry them", async () => {
+      /** A bank report with its boards' polls, and the points ingestion makes of it. */
+      const bankReport = (at: number, boards?: BoardPolls[]): Point[] => {
+        const payload = TelemetryPayload.parse({
+          seq: ++seq,
+          at: new Date(at).toISOString(),
+          historical: false,
+          source: 'bank',
+          values: { boxes: 12, boxes_unknown: 0, boards_unreachable: 1 },
+          ...(boards && { boards }),
+        });
+        const message = {
+          kind: 'telemetry' as const,
+          ...POLLED,
+          stream: 'locker',
+          receivedAt: at,
+          payload,
+        };
+        return [telemetryToPoint(message, payload), ...lockerBoardPoints(message)];
+      };
+      const polls = (
+        address: number,
+        lastOkAt: number | null,
+        ok: number,
+        failed: number,
+        lastError: BoardPolls['lastError'] = null,
+      ): BoardPolls => ({
+        bus: 'main',
+        address,
+        lastOkAt: lastOkAt === null ? null : new Date(lastOkAt).toISOString(),
+        ok,
+        failed,
+        lastError,
+      });
+      const board1Silent = now - 2 * MINUTE - 50_000;
+
+      // An older agent: a bank report without boards. Its boards are known from their events.
+      await t.app.hameau.timeSeries.write([
+        ...bankReport(now - 3 * MINUTE),
+        boardEvent('board-unreachable', 'main/1', now - 2 * MINUTE - 40_000, POLLED),
+      ]);
+      const older = await health(POLLED);
+      expect(older.boards.map((b) => [b.address, b.polls])).toEqual([[1, null]]);
+
+      await t.app.hameau.timeSeries.write([
+        ...bankReport(now - 2 * MINUTE, [
+          polls(0, now - 2 * MINUTE - 100, 100, 0),
+          polls(1, board1Silent, 40, 10, 'timeout'),
+        ]),
+        // A minute later board 1 is still silent; board 0 had a bad checksum once.
+        ...bankReport(now - MINUTE, [
+          polls(0, now - MINUTE - 100, 160, 1, 'checksum'),
+          polls(1, board1Silent, 40, 70, 'timeout'),
+        ]),
+        // Another bank's board of the same name is not this bank's.
+        ...lockerBoardPoints({
+          kind: 'telemetry',
+          ...LOCKERS,
+          stream: 'locker',
+          receivedAt: now,
+          payload: TelemetryPayload.parse({
+            seq: ++seq,
+            at: new Date(now).toISOString(),
+            historical: false,
+            source: 'bank',
+            values: {},
+            boards: [polls(0, now, 1, 99, 'link-down')],
+          }),
+        }),
+      ]);
+      const body = await health(POLLED);
+      expect(body.boards.map((b) => [b.address, b.reachable, b.polls])).toEqual([
+        [
+          0,
+          // Nothing but the bank report says it: reachable, as before.
+          true,
+          {
+            reportedAt: new Date(now - MINUTE).toISOString(),
+            lastOkAt: new Date(now - MINUTE - 100).toISOString(),
+            ok: 160,
+            failed: 1,
+            failureRatio: 1 / 161,
+            lastError: 'checksum',
+          },
+        ],
+        [
+          1,
+          false,
+          {
+            reportedAt: new Date(now - MINUTE).toISOString(),
+            lastOkAt: new Date(board1Silent).toISOString(),
+            ok: 40,
+            failed: 70,
+            failureRatio: 70 / 110,
+            lastError: 'timeout',
+          },
+        ],
+      ]);
+
+      // The agent restarted and board 1 has not answered since: the counts start again, and its
+      // last answer is still the one the earlier reports gave.
+      await t.app.hameau.timeSeries.write(
+        bankReport(now, [polls(0, now - 100, 10, 0), polls(1, null, 0, 5, 'timeout')]),
+      );
+      const restarted = await health(POLLED);
+      expect(restarted.boards[0]?.polls).toMatchObject({ ok: 10, failed: 0, lastError: null });
+      expect(restarted.boards[1]?.polls).toEqual({
+        reportedAt: new Date(now).toISOString(),
+        lastOkAt: new Date(board1Silent).toISOString(),
+        ok: 0,
+        failed: 5,
+        failureRatio: 1,
+        lastError: 'timeout',
       });
     });
 

@@ -1,7 +1,7 @@
 import { byId } from '../shared/dom.js';
 import { ApiError, createApi } from './api.js';
 import { clearSession, hasExpired, loadSession, saveSession } from './session.js';
-import { clockTime, i18n, t } from './texts.js';
+import { clockTime, i18n, t, useTimeZone, zoneLabel } from './texts.js';
 import { alarmsView } from './views/alarms.js';
 import { commandsView } from './views/commands.js';
 import { devicesView } from './views/devices.js';
@@ -170,9 +170,25 @@ function whoText(user) {
   return t('who', { name: user.name, role: t(`role_${user.role}`) });
 }
 
+/**
+ * Times in the town's zone: the public energy definitions carry it (no sign-in needed, cached
+ * by the API). A zone this browser does not know, or no answer, leaves the browser's.
+ */
+async function loadTownTimeZone() {
+  try {
+    const { timeZone } = await api('GET', '/api/v1/energy/definitions');
+    new Intl.DateTimeFormat(undefined, { timeZone }); // throws on an unknown zone
+    useTimeZone(timeZone);
+  } catch {
+    return;
+  }
+  applyLanguage();
+}
+
 /** Every text of the page in the current language, views included. */
 function applyLanguage() {
   i18n.apply();
+  byId('zone').textContent = zoneLabel();
   const toggle = byId('lang');
   toggle.textContent = t('langToggle');
   toggle.lang = i18n.lang === 'fr' ? 'en' : 'fr';
@@ -196,6 +212,7 @@ function boot() {
   setInterval(() => {
     if (session !== null && hasExpired(session)) endSession('sessionExpired');
   }, TICK_MS);
+  void loadTownTimeZone();
   if (session === null) endSession(null);
   else if (hasExpired(session)) endSession('sessionExpired');
   else startSession(session);

@@ -5,8 +5,11 @@ import type { CommandOutcome } from '../store/executed-commands.js';
 /** The protocol bounds of an error message in a command result. */
 const MAX_ERROR_MESSAGE = 500;
 
-/** A telemetry payload's optional fields beyond the readings: the `lighting` stream's `night`. */
-export type TelemetryExtra = Pick<TelemetryPayload, 'night'>;
+/**
+ * A telemetry payload's optional fields beyond the readings: the `lighting` stream's `night`,
+ * the locker bank's `boards`.
+ */
+export type TelemetryExtra = Pick<TelemetryPayload, 'night' | 'boards'>;
 
 /**
  * Builds the runtime's outbox messages (telemetry, events, command results) for one device:
@@ -42,6 +45,7 @@ export class OutboxWriter {
         values: { ...values },
         ...(missing !== undefined && { missing: { ...missing } }),
         ...(extra?.night !== undefined && { night: extra.night }),
+        ...(extra?.boards !== undefined && { boards: extra.boards }),
       },
     }));
   }

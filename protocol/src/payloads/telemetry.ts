@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { NightSoFar } from '../lighting/night-so-far.js';
+import { BoardPolls } from './board-polls.js';
 import { OutboxEnvelope } from './common.js';
 
 /** A quantity name such as `power_w`, `energy_import_kwh`, `level_pct`, `depth`. */
@@ -21,6 +22,11 @@ export const TelemetryPayload = z
      * so older agents' telemetry stays valid; a cloud must know the field before agents send it.
      */
     night: NightSoFar.optional(),
+    /**
+     * Stream `locker`, source `bank` only: each lock board's polls (docs/lockers.md). Optional,
+     * so older agents' telemetry stays valid.
+     */
+    boards: z.array(BoardPolls).max(256).optional(),
   })
   .strict();
 export type TelemetryPayload = z.infer<typeof TelemetryPayload>;

@@ -10,6 +10,7 @@ import { lightingMigration } from './0008-lighting.js';
 import { usersMigration } from './0009-users.js';
 import { agentVersionMigration } from './0010-agent-version.js';
 import { lightingTonightMigration } from './0011-lighting-tonight.js';
+import { configIgnoredKeysMigration } from './0012-config-ignored-keys.js';
 
 /**
  * Every migration, by name. Names sort in the order they run, so a new one takes the next
@@ -28,4 +29,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0009-users': usersMigration,
   '0010-agent-version': agentVersionMigration,
   '0011-lighting-tonight': lightingTonightMigration,
+  '0012-config-ignored-keys': configIgnoredKeysMigration,
 });

@@ -3,7 +3,8 @@ import { formatNumber, formatShare } from '../../shared/format.js';
 import { ago, dateTime, i18n, t } from '../texts.js';
 
 // One device's hardware as it reports it (`GET /api/v1/devices/{site}/{device}/health`): each
-// meter's latest health report and each lock board's state, with the locker bank's last report.
+// meter's latest health report and each lock board's state and polls, with the locker bank's last
+// report.
 // The panel holds no control, so it is redrawn whole at each refresh.
 
 const ERROR_KINDS = ['timeout', 'exception', 'crc', 'wrongUnit', 'garbage', 'disconnected'];
@@ -136,7 +137,7 @@ function failures(report) {
 }
 
 function boardsTable(boards) {
-  const columns = ['colBoard', 'colReach', 'colChanged', 'colEpisodes'];
+  const columns = ['colBoard', 'colReach', 'colChanged', 'colPollFailures', 'colEpisodes'];
   return table('boardsTitle', columns, boards.map(boardRow));
 }
 
@@ -145,10 +146,37 @@ function boardRow(board) {
     'tr',
     { 'data-board': `${board.bus}/${String(board.address)}` },
     el('th', { scope: 'row' }, t('boardName', { bus: board.bus, address: board.address })),
-    el('td', {}, reachBadge(board.reachable)),
+    el('td', {}, reachBadge(board.reachable), lastPoll(board.polls)),
     el('td', {}, when(board.lastChangeAt)),
+    el('td', {}, pollFailures(board.polls)),
     el('td', {}, formatNumber(board.unreachableEpisodes, i18n.locale)),
   );
+}
+
+/**
+ * "dernier relevé il y a 3 s" under the state: a board silent for seconds is not one silent for
+ * an hour. Agents that do not report their boards' polls leave it out.
+ */
+function lastPoll(polls) {
+  if (polls === null) return null;
+  const text =
+    polls.lastOkAt === null ? t('neverPolled') : t('lastPoll', { ago: ago(polls.lastOkAt) });
+  const attributes = { class: 'sub', 'data-last-poll': polls.lastOkAt ?? 'never' };
+  if (polls.lastOkAt !== null) attributes.title = dateTime(polls.lastOkAt);
+  return el('span', attributes, text);
+}
+
+/** "2 % des relevés", then why the last one failed; "—" from agents that do not say. */
+function pollFailures(polls) {
+  if (polls === null || polls.failureRatio === null) return t('none');
+  const share = t('pollFailureShare', {
+    share: formatShare(polls.failureRatio, i18n.locale, 1),
+  });
+  const last =
+    polls.lastError === null
+      ? null
+      : t('lastPollError', { kind: t(`pollError_${polls.lastError}`) });
+  return [share, last === null ? null : el('span', { class: 'sub' }, last)];
 }
 
 function bankText(bank) {

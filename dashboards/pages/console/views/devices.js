@@ -7,6 +7,8 @@ import { deviceHealthPanel } from './device-health.js';
 // stays active until someone resolves it, so the summary errs on the side of looking); each
 // row's "Détails" opens the hardware as the device itself reports it, refreshed with the view.
 // Rows are kept across refreshes, so the focus stays on the button a technician pressed.
+// A device that runs a configuration is asked for its config state too: the local-only keys
+// (wiring, safety caps) the cloud set and the agent ignored show as a warning under its version.
 
 const HEALTH_ALARMS = { meters: 'meter-unreachable', locker: 'board-unreachable' };
 
@@ -19,7 +21,7 @@ export function devicesView({ api }) {
 
   function render() {
     if (last === null) return;
-    const { devices, alarms } = last;
+    const { devices, alarms, ignored } = last;
     empty.hidden = devices.length > 0;
     const seen = new Set();
     let position = 0;
@@ -28,7 +30,7 @@ export function devicesView({ api }) {
       seen.add(key);
       let row = rows.get(key);
       if (row === undefined) rows.set(key, (row = deviceRow(api, d)));
-      row.update(d, alarms);
+      row.update(d, alarms, ignored.get(key) ?? []);
       // Moved only when out of place: moving a node takes the focus out of it.
       for (const tr of row.nodes()) {
         if (body.children[position] !== tr) body.insertBefore(tr, body.children[position] ?? null);
@@ -49,7 +51,8 @@ export function devicesView({ api }) {
         api('GET', '/api/v1/devices'),
         api('GET', '/api/v1/alarms?state=active&limit=500'),
       ]);
-      last = { devices: list.devices, alarms: active.alarms };
+      const ignored = await ignoredKeysOf(api, list.devices);
+      last = { devices: list.devices, alarms: active.alarms, ignored };
       render();
       await Promise.all([...rows.values()].map((row) => row.refreshHealth()));
     },
@@ -105,7 +108,7 @@ function deviceRow(api, device) {
   return {
     nodes: () => (open ? [main, detail] : [main]),
     refreshHealth: () => (open ? panel.load() : Promise.resolve()),
-    update(d, alarms) {
+    update(d, alarms, ignoredKeys) {
       const s = d.status;
       setChildren(
         nameCell,
@@ -121,6 +124,7 @@ function deviceRow(api, device) {
           { class: 'sub' },
           t('config', { version: s?.configVersion == null ? t('none') : `v${s.configVersion}` }),
         ),
+        ignoredKeysWarning(ignoredKeys),
       );
       setChildren(
         outboxCell,
@@ -138,6 +142,42 @@ function deviceRow(api, device) {
       panel.render();
     },
   };
+}
+
+/**
+ * `site/device` → `['lighting.failsafe', …]` for the devices that run a configuration. One
+ * failed answer leaves that device without a warning rather than the whole view without rows.
+ */
+async function ignoredKeysOf(api, devices) {
+  const running = devices.filter((d) => d.status?.configVersion != null);
+  const answers = await Promise.all(
+    running.map((d) =>
+      api(
+        'GET',
+        `/api/v1/devices/${encodeURIComponent(d.site)}/${encodeURIComponent(d.device)}/config`,
+      ).catch(() => null),
+    ),
+  );
+  const out = new Map();
+  running.forEach((d, i) => {
+    const byModule = answers[i]?.reported?.ignoredKeys ?? {};
+    const names = Object.entries(byModule).flatMap(([module, keys]) =>
+      keys.map((key) => `${module}.${key}`),
+    );
+    if (names.length > 0) out.set(`${d.site}/${d.device}`, names);
+  });
+  return out;
+}
+
+/** `⚠ Config. : clés locales ignorées — lighting.failsafe`, or nothing. */
+function ignoredKeysWarning(names) {
+  if (names.length === 0) return null;
+  return el(
+    'span',
+    { class: 'sub warn ignored-keys', title: t('ignoredKeysHint') },
+    el('span', { 'aria-hidden': 'true' }, '⚠ '),
+    t('ignoredKeys', { keys: names.join(', ') }),
+  );
 }
 
 function stateOf(s) {

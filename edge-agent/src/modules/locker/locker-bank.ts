@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { every, type Clock } from '@hameau/protocol';
+import { every, type BoardPolls, type Clock } from '@hameau/protocol';
 import type { AgentState } from '../../store/agent-state.js';
 import type { BoardStatus, LockBoardBus } from './board/lock-board-bus.js';
 import { BoxTracker, type BoxView, type Opener, type OpenResult } from './box-tracker.js';
@@ -24,8 +24,11 @@ export interface LockerBankOptions {
   readonly createBus: LockBusFactory;
   /** Makes a credential usable again (an unlock that opened nothing). */
   readonly release: (credential: string) => void;
-  /** Appends the bank's telemetry every `reportSeconds`. */
-  readonly report: (values: Readonly<Record<string, number>>) => void;
+  /** Appends the bank's telemetry every `reportSeconds`, with each board's polls. */
+  readonly report: (
+    values: Readonly<Record<string, number>>,
+    boards: readonly BoardPolls[],
+  ) => void;
 }
 
 interface BusSlot {
@@ -209,15 +212,35 @@ export class LockerBank implements BoxOpener {
   #report(): void {
     const counts = this.tracker.counts();
     try {
-      this.#o.report({
-        boxes: this.layout.boxes.length,
-        occupied: counts.occupied,
-        doors_open: counts.doorsOpen,
-        boxes_unknown: counts.unknown,
-        boards_unreachable: this.#unreachable.size,
-      });
+      this.#o.report(
+        {
+          boxes: this.layout.boxes.length,
+          occupied: counts.occupied,
+          doors_open: counts.doorsOpen,
+          boxes_unknown: counts.unknown,
+          boards_unreachable: this.#unreachable.size,
+        },
+        this.#boardPolls(),
+      );
     } catch (err) {
       this.#o.log.error({ err }, 'could not report the bank');
     }
+  }
+
+  /** Each configured board's status reads so far, as the driver of its bus counted them. */
+  #boardPolls(): BoardPolls[] {
+    return this.#buses.flatMap((slot) =>
+      slot.boards.map((address): BoardPolls => {
+        const polls = slot.bus.pollStats(address);
+        return {
+          bus: slot.id,
+          address,
+          lastOkAt: polls?.lastOkAt == null ? null : new Date(polls.lastOkAt).toISOString(),
+          ok: polls?.ok ?? 0,
+          failed: polls?.failed ?? 0,
+          lastError: polls?.lastError ?? null,
+        };
+      }),
+    );
   }
 }

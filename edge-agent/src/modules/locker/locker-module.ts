@@ -72,11 +72,14 @@ export function createLockerModule(options: LockerModuleOptions = {}) {
           release: (id) => {
             credentials.release(id);
           },
-          report: (values) => {
-            ctx.report('locker', 'bank', {
-              ...values,
-              active_credentials: credentials.activeCount(ctx.clock.now()),
-            });
+          report: (values, boards) => {
+            ctx.report(
+              'locker',
+              'bank',
+              { ...values, active_credentials: credentials.activeCount(ctx.clock.now()) },
+              undefined,
+              { boards: [...boards] },
+            );
           },
         });
         bank = created;

@@ -12,6 +12,7 @@ import {
 } from './kerong-frame.js';
 import { FrameQueue } from './frame-queue.js';
 import type {
+  BoardPollStats,
   BoardStatus,
   LockAddress,
   LockBoardBus,
@@ -34,7 +35,10 @@ interface BoardState {
   health: 'unknown' | 'ok' | 'unreachable';
   /** The last good status; null while unknown or unreachable. */
   status: BoardStatus | null;
+  polls: BoardPollStats;
 }
+
+const NO_POLLS: BoardPollStats = { lastOkAt: null, ok: 0, failed: 0, lastError: null };
 
 /** The status request on the wire, awaiting its reply. */
 interface PendingReply {
@@ -85,7 +89,7 @@ export class KerongBus implements LockBoardBus {
       this.#onLinkLost(reason);
     });
     for (const board of options.config.boards) {
-      this.#boards.set(board, { health: 'unknown', status: null });
+      this.#boards.set(board, { health: 'unknown', status: null, polls: NO_POLLS });
     }
   }
 
@@ -157,6 +161,10 @@ export class KerongBus implements LockBoardBus {
 
   lastStatus(board: number): BoardStatus | null {
     return this.#boards.get(board)?.status ?? null;
+  }
+
+  pollStats(board: number): BoardPollStats | null {
+    return this.#boards.get(board)?.polls ?? null;
   }
 
   subscribe(listener: LockBoardListener): () => void {
@@ -241,6 +249,8 @@ export class KerongBus implements LockBoardBus {
     if (state === undefined) return;
     const previous = state.status;
     const was = state.health;
+    const { ok, failed, lastError } = state.polls;
+    state.polls = { lastOkAt: this.#clock.now(), ok: ok + 1, failed, lastError };
     state.status = status;
     state.health = 'ok';
     // A board answered: the link works, so a later loss starts again from the shortest delay.
@@ -258,7 +268,12 @@ export class KerongBus implements LockBoardBus {
 
   #bad(board: number, failure: BoardFailure): void {
     const state = this.#boards.get(board);
-    if (state === undefined || state.health === 'unreachable') return;
+    const { kind } = failure;
+    // A stopped bus says nothing about the board (`readStatus` does not judge on it either).
+    if (state === undefined || kind === 'stopped') return;
+    const { lastOkAt, ok, failed } = state.polls;
+    state.polls = { lastOkAt, ok, failed: failed + 1, lastError: kind };
+    if (state.health === 'unreachable') return;
     state.health = 'unreachable';
     state.status = null;
     this.#log.warn({ board, reason: failure.message }, 'lock board unreachable');

@@ -13,6 +13,18 @@ export interface BoardStatus {
   readonly itemPresent: readonly boolean[];
 }
 
+/**
+ * How a board answered its status reads since the bus started: one read counts once, after the
+ * driver's retries. Why a read failed is one of the driver's failure kinds.
+ */
+export interface BoardPollStats {
+  /** Milliseconds since the epoch, on the injected clock; null before any answer. */
+  readonly lastOkAt: number | null;
+  readonly ok: number;
+  readonly failed: number;
+  readonly lastError: 'timeout' | 'checksum' | 'link-down' | 'unknown-board' | null;
+}
+
 /** A sensor bit that changed between two status polls of a board. */
 export type LockChange =
   | { readonly kind: 'door-opened'; readonly address: LockAddress }
@@ -48,6 +60,8 @@ export interface LockBoardBus {
   readStatus(board: number): Promise<BoardStatus>;
   /** The last good status of a board, or null when it is unknown (never read, or unreachable). */
   lastStatus(board: number): BoardStatus | null;
+  /** A board's status reads so far, or null for a board not on this bus. */
+  pollStats(board: number): BoardPollStats | null;
   /** Adds a listener; returns the function that removes it. */
   subscribe(listener: LockBoardListener): () => void;
 }

@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { DesiredConfigPayload, TOPICS, type Clock } from '@hameau/protocol';
 import type { CloudPublisher } from '../mqtt/cloud-publisher.js';
+import { KeyedSerialQueue } from '../mqtt/keyed-serial-queue.js';
+import { RerunWhileAsked } from '../mqtt/rerun-while-asked.js';
 import type { Schema } from '../storage/schema.js';
 import { deviceKeyOf, type DesiredConfigRecord } from './device-config-record.js';
 import { deviceConfigStore, type DeviceKey } from './device-config-store.js';
@@ -47,15 +49,19 @@ export interface DesiredConfigSenderDeps {
  */
 export class DesiredConfigSender {
   readonly #d: DesiredConfigSenderDeps;
-  /** Per device, the end of its queue of publishes. */
-  readonly #tails = new Map<string, Promise<void>>();
+  /** A device's publishes, one after the other. */
+  readonly #queue = new KeyedSerialQueue();
+  readonly #sync: RerunWhileAsked<SyncCounts>;
   #closed = false;
-  #syncing: Promise<SyncCounts> | null = null;
-  /** Syncs asked so far; one asked while a sync runs makes it run again once it ends. */
-  #asked = 0;
 
   constructor(deps: DesiredConfigSenderDeps) {
     this.#d = deps;
+    this.#sync = new RerunWhileAsked({
+      once: () => this.#syncOnce(),
+      add: (a, b) => ({ published: a.published + b.published, failed: a.failed + b.failed }),
+      zero: { published: 0, failed: 0 },
+      stopped: () => !this.#isOpen(),
+    });
   }
 
   /**
@@ -63,17 +69,7 @@ export class DesiredConfigSender {
    * Never throws for want of MQTT: a failure is logged and reported as `unavailable`.
    */
   sendLatest(key: DeviceKey): Promise<SendOutcome> {
-    const id = deviceKeyOf(key);
-    const run = (this.#tails.get(id) ?? Promise.resolve()).then(() => this.#sendLatestNow(key));
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#tails.set(id, tail);
-    void tail.then(() => {
-      if (this.#tails.get(id) === tail) this.#tails.delete(id);
-    });
-    return run;
+    return this.#queue.run(deviceKeyOf(key), () => this.#sendLatestNow(key));
   }
 
   /**
@@ -83,30 +79,12 @@ export class DesiredConfigSender {
    * may have dropped in between), and resolves with both.
    */
   syncAll(): Promise<SyncCounts> {
-    this.#asked++;
-    if (this.#syncing !== null) return this.#syncing;
-    const syncing = this.#syncWhileAsked().finally(() => {
-      this.#syncing = null;
-    });
-    this.#syncing = syncing;
-    return syncing;
+    return this.#sync.request();
   }
 
   /** Publishes nothing more and stops writing publish outcomes: the app is closing. */
   close(): void {
     this.#closed = true;
-  }
-
-  async #syncWhileAsked(): Promise<SyncCounts> {
-    let published = 0;
-    let failed = 0;
-    for (;;) {
-      const asked = this.#asked;
-      const counts = await this.#syncOnce();
-      published += counts.published;
-      failed += counts.failed;
-      if (this.#asked === asked || !this.#isOpen()) return { published, failed };
-    }
   }
 
   async #syncOnce(): Promise<SyncCounts> {

@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { CredentialSetPayload, TOPICS } from '@hameau/protocol';
 import type { CloudPublisher } from '../mqtt/cloud-publisher.js';
+import { KeyedSerialQueue } from '../mqtt/keyed-serial-queue.js';
+import { RerunWhileAsked } from '../mqtt/rerun-while-asked.js';
 import type { Schema } from '../storage/schema.js';
 import { bankStore } from './bank-store.js';
 import { credentialSetOf } from './credential-set.js';
@@ -37,30 +39,29 @@ export interface CredentialSenderDeps {
  */
 export class CredentialSender {
   readonly #d: CredentialSenderDeps;
-  readonly #tails = new Map<string, Promise<void>>();
+  /** A bank's publishes, one after the other. */
+  readonly #queue = new KeyedSerialQueue();
+  readonly #sync: RerunWhileAsked<number>;
   #closed = false;
-  #syncing: Promise<number> | null = null;
-  #asked = 0;
 
   constructor(deps: CredentialSenderDeps) {
     this.#d = deps;
+    this.#sync = new RerunWhileAsked({
+      once: () => this.#syncOnce(),
+      add: (a, b) => a + b,
+      zero: 0,
+      stopped: () => this.#closed,
+    });
   }
 
   /** Publishes the bank's newest set after any publish of it still running. Never throws. */
   sendLatest(bankId: string): Promise<CredentialSendOutcome> {
-    const run = (this.#tails.get(bankId) ?? Promise.resolve()).then(() => this.#send(bankId));
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#tails.set(bankId, tail);
-    void tail.then(() => {
-      if (this.#tails.get(bankId) === tail) this.#tails.delete(bankId);
-    });
-    return run.catch((err: unknown) => {
-      this.#d.log.error({ err, bank: bankId }, 'credential set not published');
-      return { status: 'unavailable' } as const;
-    });
+    return this.#queue
+      .run(bankId, () => this.#send(bankId))
+      .catch((err: unknown) => {
+        this.#d.log.error({ err, bank: bankId }, 'credential set not published');
+        return { status: 'unavailable' } as const;
+      });
   }
 
   /**
@@ -68,13 +69,7 @@ export class CredentialSender {
    * with how many went out. A call during a sync makes it run once more when it ends.
    */
   syncAll(): Promise<number> {
-    this.#asked++;
-    if (this.#syncing !== null) return this.#syncing;
-    const syncing = this.#syncWhileAsked().finally(() => {
-      this.#syncing = null;
-    });
-    this.#syncing = syncing;
-    return syncing;
+    return this.#sync.request();
   }
 
   /** Publishes nothing more: the app is closing. */
@@ -82,17 +77,11 @@ export class CredentialSender {
     this.#closed = true;
   }
 
-  async #syncWhileAsked(): Promise<number> {
-    let published = 0;
-    for (;;) {
-      const asked = this.#asked;
-      if (this.#canPublish()) {
-        const ids = await bankStore.idsForSync(this.#d.db);
-        const outcomes = await Promise.all(ids.map((id) => this.sendLatest(id)));
-        published += outcomes.filter((o) => o.status === 'published').length;
-      }
-      if (this.#asked === asked || this.#closed) return published;
-    }
+  async #syncOnce(): Promise<number> {
+    if (!this.#canPublish()) return 0;
+    const ids = await bankStore.idsForSync(this.#d.db);
+    const outcomes = await Promise.all(ids.map((id) => this.sendLatest(id)));
+    return outcomes.filter((o) => o.status === 'published').length;
   }
 
   async #send(bankId: string): Promise<CredentialSendOutcome> {
